@@ -1,0 +1,52 @@
+# Two commands for a fresh machine with Python 3.11+:
+#   make run    install, load the real data, create an admin, serve http://127.0.0.1:8000
+#   make test   install, run every test on SQLite and on a throw-away PostgreSQL server
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DEBUG ?= True
+
+.PHONY: run test test-sqlite test-postgres install install-test bench lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.run
+
+install: $(VENV)/.run
+	bash scripts/systeempakketten.sh run
+
+install-test: $(VENV)/.test
+	bash scripts/systeempakketten.sh test
+
+run: install
+	$(PY) manage.py bootstrap
+	$(PY) manage.py maak_beheerder
+	@echo "Open http://127.0.0.1:8000 en log in als beheerder."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres:
+	PYTHON=$(PY) bash scripts/met-postgres.sh $(PY) -m pytest
+
+bench: install-test
+	$(PY) benchmarks/run.py
+
+lint:
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media .pytest_cache

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings plus a throw-away secret key.
+
+Settings refuse to start without SECRET_KEY outside DEBUG; tests get a random
+one per run rather than a fixed value in the repository.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live_server tests
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

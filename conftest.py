@@ -1,0 +1,9 @@
+"""Root pytest configuration."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a per-test directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"

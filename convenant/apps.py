@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConvenantConfig(AppConfig):
+    name = "convenant"
+    verbose_name = "Convenant"

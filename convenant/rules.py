@@ -1,0 +1,63 @@
+"""The convenant's rules of calculation, in one place.
+
+Everything contractual that is derived from data (amounts, termination dates,
+deadlines) is computed here and nowhere else, so a template or a view never
+carries its own copy of a rule.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def jaarbedrag(inwoners: int, bijdrage_per_inwoner: Decimal) -> Decimal:
+    """Yearly contribution: rate × inhabitants, rounded to the cent, half up.
+
+    >>> jaarbedrag(101446, Decimal("0.15"))
+    Decimal('15216.90')
+    """
+    if isinstance(bijdrage_per_inwoner, float):
+        raise TypeError("bijdrage_per_inwoner moet een Decimal zijn, geen float")
+    return (Decimal(int(inwoners)) * Decimal(bijdrage_per_inwoner)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
+def einddatum_na_opzegging(
+    opzegging_ontvangen: datetime.date,
+    einddatum_overeenkomst: datetime.date,
+    opzeggen_voor_maand: int = 9,
+    opzeggen_voor_dag: int = 1,
+) -> datetime.date:
+    """Date on which a terminated agreement ends (art. 1.3 / convenant 2019 art. 7.5).
+
+    A written notice received *before* 1 September of year Y ends the agreement
+    on 1 January of Y+1; one received on or after 1 September, on 1 January of
+    Y+2. The agreement never ends later than it would have without notice: then
+    its own end is the day after its last day.
+    """
+    jaar = opzegging_ontvangen.year
+    grens = datetime.date(jaar, opzeggen_voor_maand, opzeggen_voor_dag)
+    einde = datetime.date(jaar + 1 if opzegging_ontvangen < grens else jaar + 2, 1, 1)
+    natuurlijk_einde = einddatum_overeenkomst + datetime.timedelta(days=1)
+    return min(einde, natuurlijk_einde)
+
+
+def jaarplan_gereed_uiterlijk(jaar: int, ingangsdatum: datetime.date) -> datetime.date:
+    """A jaarplan is ready by 1 January of its year; in the first year by the start date.
+
+    For 2023–2027 the agreements start on 1 March 2023, so the 2023 plan is due
+    1 March 2023 (convenant art. 2); every later plan on 1 January.
+    """
+    return max(datetime.date(jaar, 1, 1), ingangsdatum)
+
+
+def jaarplan_vaststellen_uiterlijk(jaar: int) -> datetime.date:
+    """The G40 DB adopts the plan in March at the latest."""
+    return datetime.date(jaar, 3, 31)
+
+
+def convenant_evaluatie_periode(laatste_jaar: int) -> tuple[datetime.date, datetime.date]:
+    """The convenant itself is evaluated in the first half of its last year."""
+    return datetime.date(laatste_jaar, 1, 1), datetime.date(laatste_jaar, 6, 30)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OvereenkomstenConfig(AppConfig):
+    name = "overeenkomsten"
+    verbose_name = "Overeenkomsten"

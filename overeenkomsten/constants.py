@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class Status(models.TextChoices):
+    CONCEPT = "concept", "Concept"
+    VERZONDEN = "verzonden", "Verzonden"
+    ONDERTEKEND = "ondertekend", "Ondertekend ontvangen"
+    OPGEZEGD = "opgezegd", "Opgezegd"
+
+
+class DocumentSoort(models.TextChoices):
+    VERZONDEN = "verzonden", "Verzonden PDF"
+    GETEKEND = "getekend", "Getekende scan"

@@ -1,0 +1,175 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from simple_history.models import HistoricalRecords
+
+from convenant import rules
+from convenant.models import Convenant
+from gemeenten.models import Gemeente
+
+from .constants import DocumentSoort, Status
+
+
+class OvereenkomstManager(models.Manager):
+    def get_by_natural_key(self, convenant_slug, cbs_code):
+        return self.get(convenant__slug=convenant_slug, gemeente__cbs_code=cbs_code)
+
+
+class Samenwerkingsovereenkomst(models.Model):
+    """The agreement one municipality signs with Platform31 under a convenant.
+
+    The inhabitants, peildatum and rate are a snapshot: they are copied from the
+    reference data while the agreement is a concept and frozen once it is
+    signed, so a later CBS import never rewrites what a city agreed to pay.
+    """
+
+    convenant = models.ForeignKey(
+        Convenant, verbose_name="convenant", on_delete=models.PROTECT, related_name="overeenkomsten",
+    )
+    gemeente = models.ForeignKey(
+        Gemeente, verbose_name="gemeente", on_delete=models.PROTECT, related_name="overeenkomsten",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.CONCEPT, db_index=True,
+    )
+
+    # What the agreement's text needs per city.
+    vertegenwoordiger = models.CharField(
+        "vertegenwoordiger", max_length=200, blank=True, help_text="Bijv. ‘R.C. König’.",
+    )
+    vertegenwoordiger_functie = models.CharField(
+        "functie vertegenwoordiger", max_length=100, blank=True, help_text="Bijv. ‘burgemeester’.",
+    )
+    collegebesluit_op = models.DateField("datum collegebesluit", null=True, blank=True)
+    ondertekend_te = models.CharField(
+        "opgemaakt te", max_length=100, blank=True,
+        help_text="Plaats van ondertekening (‘Aldus in tweevoud opgemaakt te …’).",
+    )
+    ondertekend_op = models.DateField(
+        "opgemaakt op", null=True, blank=True, help_text="Datum van ondertekening.",
+    )
+
+    # Snapshot of what fixes the amount.
+    inwoners = models.PositiveIntegerField("inwoners")
+    peildatum = models.DateField("peildatum")
+    bijdrage_per_inwoner = models.DecimalField("bijdrage per inwoner", max_digits=6, decimal_places=2)
+    bedrag_per_jaar = models.DecimalField("bedrag per jaar", max_digits=12, decimal_places=2)
+
+    # Workflow.
+    verzonden_op = models.DateField("verzonden op", null=True, blank=True)
+    verzonden_aan = models.CharField("verzonden aan", max_length=200, blank=True)
+    ontvangen_op = models.DateField("getekend ontvangen op", null=True, blank=True)
+    opzegging_ontvangen_op = models.DateField(
+        "opzegging ontvangen op", null=True, blank=True,
+        help_text="Datum waarop de schriftelijke opzegging is ontvangen.",
+    )
+    opmerking = models.TextField("opmerking", blank=True)
+
+    history = HistoricalRecords()
+    objects = OvereenkomstManager()
+
+    class Meta:
+        verbose_name = "samenwerkingsovereenkomst"
+        verbose_name_plural = "samenwerkingsovereenkomsten"
+        ordering = ["convenant", "gemeente__naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convenant", "gemeente"], name="overeenkomst_uniek_per_gemeente",
+                violation_error_message="Deze gemeente heeft al een overeenkomst onder dit convenant.",
+            ),
+            models.CheckConstraint(
+                condition=Q(inwoners__gt=0), name="overeenkomst_inwoners_positief",
+                violation_error_message="Het aantal inwoners moet groter dan nul zijn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bijdrage_per_inwoner__gt=0) & Q(bedrag_per_jaar__gt=0),
+                name="overeenkomst_bedrag_positief",
+                violation_error_message="Bijdrage en bedrag moeten groter dan nul zijn.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ondertekend", "opgezegd"]) | Q(ontvangen_op__isnull=False),
+                name="overeenkomst_ondertekend_heeft_ontvangstdatum",
+                violation_error_message="Een ondertekende overeenkomst heeft een ontvangstdatum.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="opgezegd") | Q(opzegging_ontvangen_op__isnull=False),
+                name="overeenkomst_opgezegd_heeft_opzegdatum",
+                violation_error_message="Een opgezegde overeenkomst heeft een opzegdatum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gemeente} – {self.convenant.slug}"
+
+    def natural_key(self):
+        return (self.convenant.slug, self.gemeente.cbs_code)
+
+    natural_key.dependencies = ["convenant.convenant", "gemeenten.gemeente"]
+
+    def save(self, *args, **kwargs):
+        # The amount is always derived from the snapshot by the one rule.
+        self.bedrag_per_jaar = rules.jaarbedrag(self.inwoners, self.bijdrage_per_inwoner)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.ontvangen_op and self.verzonden_op and self.ontvangen_op < self.verzonden_op:
+            errors["ontvangen_op"] = "De getekende overeenkomst kan niet vóór verzending ontvangen zijn."
+        if self.collegebesluit_op and self.ondertekend_op and self.ondertekend_op < self.collegebesluit_op:
+            errors["ondertekend_op"] = "De ondertekening ligt vóór het collegebesluit."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_getekend(self) -> bool:
+        return self.status in (Status.ONDERTEKEND, Status.OPGEZEGD)
+
+    @property
+    def einddatum(self) -> datetime.date:
+        """Last day the agreement runs: its own end, or earlier after a notice."""
+        if self.opzegging_ontvangen_op:
+            return self.convenant.einddatum_na_opzegging(self.opzegging_ontvangen_op) - datetime.timedelta(days=1)
+        return self.convenant.einddatum
+
+    def loopt_in_jaar(self, jaar: int) -> bool:
+        return self.convenant.ingangsdatum.year <= jaar <= self.einddatum.year
+
+
+def document_pad(instance, filename):
+    ov = instance.overeenkomst
+    return f"overeenkomsten/{ov.convenant.slug}/{ov.gemeente.slug}/{instance.soort}-{filename}"
+
+
+class OvereenkomstDocument(models.Model):
+    """A file that belongs to an agreement: the exact PDF sent, or the signed scan."""
+
+    overeenkomst = models.ForeignKey(
+        Samenwerkingsovereenkomst, verbose_name="overeenkomst", on_delete=models.PROTECT,
+        related_name="documenten",
+    )
+    soort = models.CharField("soort", max_length=20, choices=DocumentSoort.choices)
+    bestand = models.FileField("bestand", upload_to=document_pad)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    grootte = models.PositiveIntegerField("grootte (bytes)")
+    aangemaakt_op = models.DateTimeField("vastgelegd op", auto_now_add=True)
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="vastgelegd door", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documenten"
+        ordering = ["-aangemaakt_op"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_sha256_vorm",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.overeenkomst} ({self.aangemaakt_op:%d-%m-%Y})"
