@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "G40-convenantadministratie"
@@ -8,5 +8,7 @@ admin.site.index_title = "Beheer"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("overeenkomsten/", include("overeenkomsten.urls")),
+    path("jaarplannen/", include("jaarplannen.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]
