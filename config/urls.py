@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from convenant import views
 
 admin.site.site_header = "G40-convenantadministratie"
 admin.site.site_title = "G40-convenant"
 admin.site.index_title = "Beheer"
+admin.site.site_url = "/"  # "Site bekijken" leads to the dashboard
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("documenten/<int:pk>/", views.document, name="document"),
+    path("", views.dashboard, name="home"),
 ]

@@ -1,5 +1,7 @@
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -62,6 +64,12 @@ class Persoon(models.Model):
     email = models.EmailField("e-mail", blank=True)
     telefoon = models.CharField("telefoon", max_length=30, blank=True)
     actief = models.BooleanField("actief", default=True)
+    gebruiker = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="gebruikersaccount", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="persoon",
+        help_text="Het account waarmee deze persoon inlogt. Een G40-coördinator ziet daarmee "
+                  "alleen de overeenkomst van de gemeente hierboven.",
+    )
 
     objects = NaamManager()
 
@@ -75,6 +83,13 @@ class Persoon(models.Model):
 
     def natural_key(self):
         return (self.naam,)
+
+    def clean(self):
+        if self.rol == Rol.COORDINATOR and self.gebruiker_id and not self.gemeente_id:
+            raise ValidationError({
+                "gemeente": "Een G40-coördinator met een gebruikersaccount hoort bij één gemeente; "
+                            "kies die gemeente.",
+            })
 
 
 class ConvenantManager(models.Manager):

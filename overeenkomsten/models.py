@@ -76,6 +76,13 @@ class Samenwerkingsovereenkomst(models.Model):
         verbose_name = "samenwerkingsovereenkomst"
         verbose_name_plural = "samenwerkingsovereenkomsten"
         ordering = ["convenant", "gemeente__naam"]
+        permissions = [
+            ("verzend_overeenkomst", "Mag overeenkomsten als verzonden vastleggen (PDF bewaren)"),
+            ("registreer_status", "Mag ontvangst, getekende scan en opzegging vastleggen"),
+            ("corrigeer_inwoners", "Mag het inwonertal van een ondertekende overeenkomst corrigeren"),
+            ("bekijk_documenten", "Mag verzonden PDF's en getekende scans inzien"),
+            ("alle_gemeenten", "Mag de overeenkomsten van alle gemeenten zien"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["convenant", "gemeente"], name="overeenkomst_uniek_per_gemeente",
@@ -96,6 +103,11 @@ class Samenwerkingsovereenkomst(models.Model):
                 violation_error_message="Een ondertekende overeenkomst heeft een ontvangstdatum.",
             ),
             models.CheckConstraint(
+                condition=~Q(status="verzonden") | Q(verzonden_op__isnull=False),
+                name="overeenkomst_verzonden_heeft_verzenddatum",
+                violation_error_message="Een verzonden overeenkomst heeft een verzenddatum.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="opgezegd") | Q(opzegging_ontvangen_op__isnull=False),
                 name="overeenkomst_opgezegd_heeft_opzegdatum",
                 violation_error_message="Een opgezegde overeenkomst heeft een opzegdatum.",
@@ -113,6 +125,10 @@ class Samenwerkingsovereenkomst(models.Model):
     def save(self, *args, **kwargs):
         # The amount is always derived from the snapshot by the one rule.
         self.bedrag_per_jaar = rules.jaarbedrag(self.inwoners, self.bijdrage_per_inwoner)
+        # Status changes only through the workflow; a signed agreement's amount is frozen.
+        from . import workflow
+
+        workflow.bewaak_opslaan(self)
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -1,0 +1,69 @@
+from pathlib import PurePosixPath
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from overeenkomsten import workflow
+
+from . import dashboard as dashboard_data
+from . import toegang
+from .models import Convenant
+
+
+def _standaard_convenant(convenanten, vandaag):
+    """The convenant running today, else the most recent one."""
+    for c in convenanten:
+        if c.ingangsdatum <= vandaag <= c.einddatum:
+            return c
+    return convenanten[0] if convenanten else None
+
+
+@login_required
+def dashboard(request):
+    """The secretary's overview of one convenant's agreements."""
+    user = request.user
+    if not user.has_perm("overeenkomsten.view_samenwerkingsovereenkomst"):
+        raise PermissionDenied
+    if not toegang.ziet_alle_gemeenten(user):
+        # A G40-coördinator sees only their own municipality's agreement, in the admin.
+        return HttpResponseRedirect(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist"))
+    vandaag = workflow.vandaag()
+    convenanten = list(Convenant.objects.order_by("-ingangsdatum"))
+    slug = request.GET.get("convenant")
+    if slug:
+        convenant = next((c for c in convenanten if c.slug == slug), None)
+        if convenant is None:
+            raise Http404(f"Er is geen convenant ‘{slug}’.")
+    else:
+        convenant = _standaard_convenant(convenanten, vandaag)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Overzicht overeenkomsten",
+        "convenanten": convenanten,
+        "convenant": convenant,
+        "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,
+        "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
+    }
+    return render(request, "g40/dashboard.html", context)
+
+
+@login_required
+def document(request, pk):
+    """A sent PDF or signed scan, only for who may see it (files are not served from MEDIA_URL)."""
+    if not toegang.mag_documenten_zien(request.user):
+        raise PermissionDenied
+    doc = get_object_or_404(toegang.documenten_voor(request.user), pk=pk)
+    try:
+        bestand = doc.bestand.open("rb")
+    except FileNotFoundError:
+        raise Http404("Het bestand ontbreekt op de server.") from None
+    response = FileResponse(
+        bestand, filename=PurePosixPath(doc.bestand.name).name, content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,315 @@
+"""The agreement's workflow, in one place.
+
+    concept ──verzenden──▶ verzonden ──ontvangen──▶ ondertekend ──opzeggen──▶ opgezegd
+                           ▲       │
+                           └───────┘ opnieuw verzenden (new date, new PDF kept)
+
+Every status change goes through a function below: it locks the row, checks
+the transition and its dates, writes the new state and the documents in one
+transaction, and leaves a line in the history with who did it and why.
+`Samenwerkingsovereenkomst.save()` calls `bewaak_opslaan`, so code that
+bypasses this module (a form, a shell, another app) cannot change the status
+or the workflow dates, nor the amount's snapshot of a signed agreement.
+
+Decisions:
+- A signed scan is optional when the receipt is recorded: the signed original
+  may arrive on paper first. It can be added later with `voeg_scan_toe`; the
+  dashboard counts signed agreements without a scan.
+- Sending again is allowed while no signature is in: the date and recipient are
+  replaced (the dashboard shows the date last sent), every PDF sent is kept.
+- The end date after a notice is not stored: `Samenwerkingsovereenkomst.einddatum`
+  computes it with `convenant.rules.einddatum_na_opzegging`.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from convenant import formatting
+
+from .constants import Status
+
+# name → (statuses it may start from, status it leads to)
+OVERGANGEN = {
+    "verzenden": (frozenset({Status.CONCEPT, Status.VERZONDEN}), Status.VERZONDEN),
+    "ontvangen": (frozenset({Status.VERZONDEN}), Status.ONDERTEKEND),
+    "opzeggen": (frozenset({Status.ONDERTEKEND}), Status.OPGEZEGD),
+    # Adding the signed scan later changes no status.
+    "scan": (frozenset({Status.ONDERTEKEND, Status.OPGEZEGD}), None),
+}
+
+OVERGANG_LABEL = {
+    "verzenden": "Als verzonden vastleggen",
+    "ontvangen": "Ondertekend ontvangen vastleggen",
+    "opzeggen": "Opzegging vastleggen",
+    "scan": "Getekende scan toevoegen",
+}
+
+GETEKEND = frozenset({Status.ONDERTEKEND, Status.OPGEZEGD})
+
+# Written only by the functions below.
+WORKFLOWVELDEN = ("status", "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op")
+# What fixes the amount; frozen once the agreement is signed (bedrag_per_jaar follows from it).
+BEVROREN_VELDEN = ("convenant", "gemeente", "inwoners", "peildatum", "bijdrage_per_inwoner")
+
+REDEN_MAX = 100  # simple-history's history_change_reason column
+
+
+def vandaag() -> datetime.date:
+    return timezone.localdate()
+
+
+def mag(ov, overgang: str) -> bool:
+    """Whether the agreement's current status allows this transition."""
+    return ov.status in OVERGANGEN[overgang][0]
+
+
+def toestand(ov) -> str:
+    """The agreement's state in words, for messages ('is nog een concept ...')."""
+    if ov.status == Status.CONCEPT:
+        return "is nog een concept en niet verzonden"
+    if ov.status == Status.VERZONDEN:
+        return "is verzonden maar nog niet ondertekend ontvangen"
+    if ov.status == Status.ONDERTEKEND:
+        return f"is al ondertekend ontvangen op {formatting.datum(ov.ontvangen_op)}"
+    return f"is opgezegd (opzegging ontvangen op {formatting.datum(ov.opzegging_ontvangen_op)})"
+
+
+def reden_weigering(ov, overgang: str) -> str | None:
+    """Why this transition is refused for the agreement, or None when it is allowed."""
+    if mag(ov, overgang):
+        return None
+    return f"{OVERGANG_LABEL[overgang]} kan niet: de overeenkomst {toestand(ov)}."
+
+
+def _fout(ov, tekst: str) -> ValidationError:
+    return ValidationError(f"{ov.gemeente} ({ov.convenant.slug}): {tekst}")
+
+
+def _controleer_overgang(ov, overgang: str) -> None:
+    reden = reden_weigering(ov, overgang)
+    if reden:
+        raise _fout(ov, reden)
+
+
+def _controleer_datum(ov, datum, wat: str) -> None:
+    if not isinstance(datum, datetime.date) or isinstance(datum, datetime.datetime):
+        raise _fout(ov, f"{wat}: vul een datum in.")
+    if datum > vandaag():
+        raise _fout(ov, f"{wat} ({formatting.datum(datum)}) ligt in de toekomst.")
+
+
+def _kort(tekst: str) -> str:
+    return tekst if len(tekst) <= REDEN_MAX else tekst[: REDEN_MAX - 1] + "…"
+
+
+def _vergrendel(ov):
+    """The agreement's current row, locked until the transaction ends."""
+    model = type(ov)
+    return model._base_manager.select_for_update().select_related("convenant", "gemeente").get(pk=ov.pk)
+
+
+def _bewaar(vers, gebruiker, reden: str, **vlaggen) -> None:
+    if gebruiker is not None:
+        vers._history_user = gebruiker
+    vers._change_reason = _kort(reden)
+    for naam, waarde in vlaggen.items():
+        setattr(vers, naam, waarde)
+    try:
+        vers.save()
+    finally:
+        for naam in vlaggen:
+            delattr(vers, naam)
+
+
+def _ververs(ov, vers) -> None:
+    """Bring the caller's instance up to date with what was saved."""
+    for veld in (*WORKFLOWVELDEN, "inwoners", "bedrag_per_jaar"):
+        setattr(ov, veld, getattr(vers, veld))
+
+
+def _documenten():
+    # Imported here: the document module renders PDFs (WeasyPrint) and is only
+    # needed when something is sent or received.
+    from . import documenten
+
+    return documenten
+
+
+def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebruiker=None):
+    """concept/verzonden → verzonden: record date and recipient, keep the exact PDF sent.
+
+    Returns the stored `OvereenkomstDocument`.
+    """
+    verzonden_aan = (verzonden_aan or "").strip()
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        _controleer_overgang(vers, "verzenden")
+        _controleer_datum(vers, verzonden_op, "De verzenddatum")
+        if not verzonden_aan:
+            raise _fout(vers, "vul in aan wie de overeenkomst is verzonden.")
+        if verzonden_op < vers.convenant.ondertekend_op:
+            raise _fout(vers, f"de verzenddatum ({formatting.datum(verzonden_op)}) ligt vóór de "
+                              f"ondertekening van het convenant ({formatting.datum(vers.convenant.ondertekend_op)}).")
+        if vers.verzonden_op and verzonden_op < vers.verzonden_op:
+            raise _fout(vers, f"de verzenddatum ({formatting.datum(verzonden_op)}) ligt vóór de vorige "
+                              f"verzending ({formatting.datum(vers.verzonden_op)}).")
+        opnieuw = vers.status == Status.VERZONDEN
+        vers.status = Status.VERZONDEN
+        vers.verzonden_op = verzonden_op
+        vers.verzonden_aan = verzonden_aan
+        _bewaar(vers, gebruiker, f"{'Opnieuw verzonden' if opnieuw else 'Verzonden'} "
+                                 f"op {formatting.datum(verzonden_op)} aan {verzonden_aan}",
+                _via_workflow=True)
+        document = _documenten().bewaar_verzonden_pdf(vers, gebruiker)
+    _ververs(ov, vers)
+    return document
+
+
+def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None):
+    """verzonden → ondertekend: record the date the signed agreement came in, with its scan if given.
+
+    Returns the stored scan's `OvereenkomstDocument`, or None without a scan.
+    """
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        _controleer_overgang(vers, "ontvangen")
+        _controleer_datum(vers, ontvangen_op, "De ontvangstdatum")
+        if vers.verzonden_op and ontvangen_op < vers.verzonden_op:
+            raise _fout(vers, f"de ontvangstdatum ({formatting.datum(ontvangen_op)}) ligt vóór de "
+                              f"verzending ({formatting.datum(vers.verzonden_op)}).")
+        vers.status = Status.ONDERTEKEND
+        vers.ontvangen_op = ontvangen_op
+        _bewaar(vers, gebruiker, f"Ondertekend ontvangen op {formatting.datum(ontvangen_op)}"
+                                 f"{'' if scan is not None else ' (nog zonder scan)'}",
+                _via_workflow=True)
+        document = None
+        if scan is not None:
+            document = _documenten().bewaar_getekende_scan(vers, scan, gebruiker)
+    _ververs(ov, vers)
+    return document
+
+
+def voeg_scan_toe(ov, scan, gebruiker=None):
+    """Add the signed scan to an agreement whose receipt is already recorded."""
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        _controleer_overgang(vers, "scan")
+        document = _documenten().bewaar_getekende_scan(vers, scan, gebruiker)
+    return document
+
+
+def registreer_opzegging(ov, ontvangen_op: datetime.date, gebruiker=None) -> datetime.date:
+    """ondertekend → opgezegd: record the date the written notice came in.
+
+    Returns the agreement's last day, computed by the convenant's rule.
+    """
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        _controleer_overgang(vers, "opzeggen")
+        _controleer_datum(vers, ontvangen_op, "De datum van de opzegging")
+        if ontvangen_op < vers.ontvangen_op:
+            raise _fout(vers, f"de opzegging ({formatting.datum(ontvangen_op)}) ligt vóór de ontvangst "
+                              f"van de getekende overeenkomst ({formatting.datum(vers.ontvangen_op)}).")
+        if ontvangen_op > vers.convenant.einddatum:
+            raise _fout(vers, f"de overeenkomst liep al af op {formatting.datum(vers.convenant.einddatum)}; "
+                              f"er is niets meer op te zeggen.")
+        vers.status = Status.OPGEZEGD
+        vers.opzegging_ontvangen_op = ontvangen_op
+        _bewaar(vers, gebruiker, f"Opzegging ontvangen op {formatting.datum(ontvangen_op)}; "
+                                 f"loopt t/m {formatting.datum(vers.einddatum)}",
+                _via_workflow=True)
+    _ververs(ov, vers)
+    return vers.einddatum
+
+
+def corrigeer_inwoners(ov, nieuw_aantal: int, reden: str, gebruiker=None) -> None:
+    """Correct the inhabitants an agreement was made on, with a reason kept in its history.
+
+    The only way to change the figure once the agreement exists: the amount
+    follows from it by the convenant's rule.
+    """
+    reden = (reden or "").strip()
+    if not reden:
+        raise _fout(ov, "geef een reden voor de correctie; die wordt in de geschiedenis bewaard.")
+    if len(reden) > REDEN_MAX:
+        raise _fout(ov, f"de reden is {len(reden)} tekens; houd die op ten hoogste {REDEN_MAX}.")
+    if isinstance(nieuw_aantal, bool) or not isinstance(nieuw_aantal, int) or nieuw_aantal <= 0:
+        raise _fout(ov, f"het nieuwe aantal inwoners moet een geheel getal groter dan nul zijn, "
+                        f"niet ‘{nieuw_aantal}’.")
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        if vers.inwoners == nieuw_aantal:
+            raise _fout(vers, f"het inwonertal is al {formatting.aantal(nieuw_aantal)}.")
+        vers.inwoners = nieuw_aantal
+        _bewaar(vers, gebruiker, reden, _correctie=True)
+    _ververs(ov, vers)
+
+
+def bewaak_opslaan(ov) -> None:
+    """Called by `Samenwerkingsovereenkomst.save()`: refuse changes that bypass this module.
+
+    New agreements may be created in any state the database constraints allow
+    (historic data); an existing one changes its status and workflow dates
+    only through the functions above, and once signed its amount's snapshot
+    only through `corrigeer_inwoners`.
+    """
+    if ov._state.adding or ov.pk is None:
+        return
+    oud = type(ov)._base_manager.filter(pk=ov.pk).values(*WORKFLOWVELDEN, *BEVROREN_VELDEN).first()
+    if oud is None:
+        return
+    nieuw = {veld: getattr(ov, veld) for veld in WORKFLOWVELDEN}
+    nieuw.update({veld: getattr(ov, f"{veld}_id" if veld in ("convenant", "gemeente") else veld)
+                  for veld in BEVROREN_VELDEN})
+
+    def gewijzigd(velden):
+        return [veld for veld in velden if oud[veld] != nieuw[veld]]
+
+    workflow = gewijzigd(WORKFLOWVELDEN)
+    if workflow and not getattr(ov, "_via_workflow", False):
+        namen = ", ".join(str(ov._meta.get_field(v).verbose_name) for v in workflow)
+        raise ValidationError(
+            f"De status en de datums van verzending, ontvangst en opzegging ({namen}) veranderen "
+            f"alleen via de workflow (acties ‘Als verzonden vastleggen’, ‘Ondertekend ontvangen "
+            f"vastleggen’, ‘Opzegging vastleggen’)."
+        )
+    if oud["status"] in GETEKEND:
+        bevroren = gewijzigd(BEVROREN_VELDEN)
+        if getattr(ov, "_correctie", False):
+            bevroren = [v for v in bevroren if v != "inwoners"]
+        if bevroren:
+            namen = ", ".join(str(ov._meta.get_field(v).verbose_name) for v in bevroren)
+            raise ValidationError(
+                f"Deze overeenkomst is ondertekend: {namen} liggen vast. Een fout inwonertal "
+                f"herstel je met ‘Inwonertal corrigeren’, met een reden."
+            )
+
+
+def contactadressen(gemeente_ids) -> dict[int, list[str]]:
+    """Where an agreement or a reminder goes, per municipality id, in one query.
+
+    The municipality's G40 contact address when it has one, otherwise the
+    e-mail addresses of its active G40-coördinators.
+    """
+    from convenant.constants import Rol
+    from convenant.models import Persoon
+    from gemeenten.models import Gemeente
+
+    gemeente_ids = list(gemeente_ids)
+    adressen: dict[int, list[str]] = {}
+    for pk, email in Gemeente.objects.filter(pk__in=gemeente_ids).exclude(contact_email="").values_list(
+        "pk", "contact_email"
+    ):
+        adressen[pk] = [email]
+    zonder = [pk for pk in gemeente_ids if pk not in adressen]
+    if zonder:
+        personen = (
+            Persoon.objects.filter(gemeente_id__in=zonder, rol=Rol.COORDINATOR, actief=True)
+            .exclude(email="").order_by("naam").values_list("gemeente_id", "email")
+        )
+        for pk, email in personen:
+            adressen.setdefault(pk, []).append(email)
+    return adressen
