@@ -20,6 +20,7 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 def laad_referentiedata(stdout=None) -> Counter:
     """Create the reference rows that are missing; return counts per model."""
     aangemaakt: Counter = Counter()
+    nieuw: dict = {}
     with transaction.atomic():
         for path in sorted(FIXTURES_DIR.glob("*.json")):
             uitgesteld = []
@@ -30,10 +31,17 @@ def laad_referentiedata(stdout=None) -> Counter:
                         continue
                     obj.save()
                     aangemaakt[model._meta.verbose_name_plural] += 1
+                    nieuw.setdefault(model, []).append(obj.object)
                     if obj.deferred_fields:
                         uitgesteld.append(obj)
             for obj in uitgesteld:
                 obj.save_deferred_fields()
+        # Raw fixture saves leave no history; give every new row its first version,
+        # so the audit trail can show what a later change changed.
+        for model, objecten in nieuw.items():
+            history = getattr(model, "history", None)
+            if history is not None and hasattr(history, "bulk_history_create"):
+                history.bulk_history_create(objecten, default_change_reason="Referentiegegevens geladen")
     return aangemaakt
 
 

@@ -1,0 +1,100 @@
+"""Helpers for the secretary's-desk tests: users per role, stand-in document storage, admin forms."""
+
+import hashlib
+import sys
+import types
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from convenant.constants import Rol
+from convenant.models import Persoon
+from overeenkomsten.constants import DocumentSoort
+from overeenkomsten.models import OvereenkomstDocument
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def maak_document(ov, soort=DocumentSoort.VERZONDEN, inhoud=PDF, gebruiker=None):
+    return OvereenkomstDocument.objects.create(
+        overeenkomst=ov, soort=soort, bestand=ContentFile(inhoud, name=f"{soort}.pdf"),
+        sha256=hashlib.sha256(inhoud).hexdigest(), grootte=len(inhoud), aangemaakt_door=gebruiker,
+    )
+
+
+class NepDocumenten:
+    """Stands in for overeenkomsten.documenten (PDF rendering is tested with that module)."""
+
+    def __init__(self):
+        self.aanroepen = []
+        self.weiger_verzenden = None
+
+    def bewaar_verzonden_pdf(self, ov, gebruiker):
+        self.aanroepen.append(("verzonden", ov.pk, ov.status))
+        if self.weiger_verzenden:
+            raise ValidationError(self.weiger_verzenden)
+        return maak_document(ov, DocumentSoort.VERZONDEN, PDF, gebruiker)
+
+    def bewaar_getekende_scan(self, ov, bestand, gebruiker):
+        self.aanroepen.append(("getekend", ov.pk, ov.status))
+        inhoud = bestand.read()
+        if not inhoud.startswith(b"%PDF-"):
+            raise ValidationError("Het bestand is geen PDF.")
+        return maak_document(ov, DocumentSoort.GETEKEND, inhoud, gebruiker)
+
+
+def installeer_nep_documenten(monkeypatch) -> NepDocumenten:
+    nep = NepDocumenten()
+    import overeenkomsten
+
+    try:
+        from overeenkomsten import documenten as module
+    except ImportError:
+        module = types.ModuleType("overeenkomsten.documenten")
+        monkeypatch.setitem(sys.modules, "overeenkomsten.documenten", module)
+        monkeypatch.setattr(overeenkomsten, "documenten", module, raising=False)
+    monkeypatch.setattr(module, "bewaar_verzonden_pdf", nep.bewaar_verzonden_pdf, raising=False)
+    monkeypatch.setattr(module, "bewaar_getekende_scan", nep.bewaar_getekende_scan, raising=False)
+    return nep
+
+
+def maak_gebruiker(django_user_model, rol, naam=None, gemeente=None, wachtwoord="pw-test-123"):
+    """A staff account in one of the four groups; a coördinator is linked to a municipality."""
+    naam = naam or rol.lower().replace(" ", "-").replace("ö", "o")
+    user = django_user_model.objects.create_user(naam, f"{naam}@example.org", wachtwoord, is_staff=True)
+    user.groups.add(Group.objects.get(name=rol))
+    if gemeente is not None:
+        Persoon.objects.create(
+            naam=f"Coördinator {gemeente}", rol=Rol.COORDINATOR, gemeente=gemeente,
+            email=f"{naam}@example.org", gebruiker=user,
+        )
+    return user
+
+
+def formulierdata(response) -> dict:
+    """The POST data an admin change form would send unchanged (form and inline formsets)."""
+    data = {}
+
+    def neem(form):
+        for veld in form:
+            waarde = veld.value()
+            if waarde is None:
+                continue
+            if isinstance(waarde, list | tuple):
+                data[veld.html_name] = [str(w) for w in waarde]
+            elif isinstance(waarde, bool):
+                if waarde:
+                    data[veld.html_name] = "on"
+            elif hasattr(waarde, "isoformat"):
+                data[veld.html_name] = waarde.isoformat()
+            else:
+                data[veld.html_name] = str(waarde)
+
+    neem(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        neem(formset.management_form)
+        for form in formset.forms:
+            neem(form)
+    return data
