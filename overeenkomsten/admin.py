@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
 
 from . import services
+from .admin_pdf import PdfAdminMixin
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
 SNAPSHOT = ["inwoners", "peildatum", "bijdrage_per_inwoner", "bedrag_per_jaar"]
@@ -29,7 +32,7 @@ class NieuweOvereenkomstForm(forms.ModelForm):
 
 class DocumentInline(admin.TabularInline):
     model = OvereenkomstDocument
-    fields = ["soort", "bestand", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
+    fields = ["soort", "openen", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -37,12 +40,16 @@ class DocumentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="bestand")
+    def openen(self, obj):
+        return format_html('<a href="{}">openen</a>', reverse("overeenkomsten:document", args=[obj.pk]))
+
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
-        "verzonden_op", "ontvangen_op",
+        "verzonden_op", "ontvangen_op", "pdf_links",
     ]
     list_filter = ["convenant", "status"]
     search_fields = ["gemeente__naam", "gemeente__cbs_code", "vertegenwoordiger"]
@@ -51,7 +58,7 @@ class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
     date_hierarchy = "ontvangen_op"
     inlines = [DocumentInline]
     fieldsets = [
-        (None, {"fields": ["convenant", "gemeente", "status"]}),
+        (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
         ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": SNAPSHOT}),
         ("Gegevens voor de overeenkomst", {"fields": [
             "vertegenwoordiger", "vertegenwoordiger_functie", "collegebesluit_op",
@@ -81,7 +88,7 @@ class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["convenant", "gemeente", *SNAPSHOT]
+        return ["convenant", "gemeente", *SNAPSHOT, "pdf_links"]
 
     @admin.display(description="inwoners", ordering="inwoners")
     def inwoners_nl(self, obj):
@@ -94,11 +101,13 @@ class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
 
 @admin.register(OvereenkomstDocument)
 class OvereenkomstDocumentAdmin(admin.ModelAdmin):
-    list_display = ["overeenkomst", "soort", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
+    list_display = ["overeenkomst", "soort", "openen", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
     list_filter = ["soort", "overeenkomst__convenant"]
     search_fields = ["overeenkomst__gemeente__naam", "sha256"]
     list_select_related = ["overeenkomst__gemeente", "overeenkomst__convenant", "aangemaakt_door"]
-    readonly_fields = ["overeenkomst", "soort", "bestand", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
+    fields = ["overeenkomst", "soort", "openen", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
+    readonly_fields = fields
+    openen = DocumentInline.openen
 
     def has_add_permission(self, request):
         return False  # documents are recorded by the workflow, not typed in
