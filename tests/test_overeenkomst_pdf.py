@@ -7,12 +7,13 @@ import re
 import zipfile
 from decimal import Decimal
 
-import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+
+import pytest
 from pypdf import PdfReader
 
 from convenant import formatting
@@ -211,8 +212,9 @@ def test_pdf_alleen_voor_ingelogde_gebruiker_met_recht(referentiedata, client, d
 
 def test_admin_toont_pdf_link_en_zip_actie(referentiedata, beheerder_client):
     changelist = reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")
-    response = beheerder_client.get(changelist + "?convenant__id__exact=%d" % overeenkomst("2023-2027", "Deventer").convenant_id)
-    assert reverse("overeenkomsten:pdf", args=[overeenkomst("2023-2027", "Deventer").pk]) in response.content.decode()
+    deventer = overeenkomst("2023-2027", "Deventer")
+    response = beheerder_client.get(f"{changelist}?convenant__id__exact={deventer.convenant_id}")
+    assert reverse("overeenkomsten:pdf", args=[deventer.pk]) in response.content.decode()
 
     gekozen = [overeenkomst("2023-2027", naam) for naam in ["Deventer", "Haarlem", "Zwolle"]]
     response = beheerder_client.post(changelist, {
@@ -333,7 +335,8 @@ class TestCommando:
         assert namen == sorted(f"samenwerkingsovereenkomst-2023-2027-{s}.pdf" for s in slugs)
         assert len(namen) == 41
         assert "41/41 (100%)" in uit.getvalue()
-        assert "De gemeente Zwolle" in tekst_van((tmp_path / "samenwerkingsovereenkomst-2023-2027-zwolle.pdf").read_bytes())
+        zwolle = tmp_path / "samenwerkingsovereenkomst-2023-2027-zwolle.pdf"
+        assert "De gemeente Zwolle" in tekst_van(zwolle.read_bytes())
 
     @pytest.mark.parametrize("argumenten, melding", [
         (["--convenant", "2030-2034"], "Onbekend convenant ‘2030-2034’"),
