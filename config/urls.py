@@ -12,6 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
-    path("documenten/<int:pk>/", views.document, name="document"),
     path("", views.dashboard, name="home"),
 ]

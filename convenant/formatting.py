@@ -49,3 +49,8 @@ def datum(value: datetime.date | None) -> str:
     if not value:
         return ""
     return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def dag_maand(maand: int, dag: int) -> str:
+    """(9, 1) → '1 september'."""
+    return f"{dag} {MAANDEN[maand - 1]}"

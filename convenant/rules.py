@@ -61,3 +61,8 @@ def jaarplan_vaststellen_uiterlijk(jaar: int) -> datetime.date:
 def convenant_evaluatie_periode(laatste_jaar: int) -> tuple[datetime.date, datetime.date]:
     """The convenant itself is evaluated in the first half of its last year."""
     return datetime.date(laatste_jaar, 1, 1), datetime.date(laatste_jaar, 6, 30)
+
+
+def opzegtermijn_maanden(opzeggen_voor_maand: int, opzeggen_voor_dag: int = 1) -> int:
+    """Whole months between the notice deadline and 1 January (1 September → 4)."""
+    return 12 - opzeggen_voor_maand + (1 if opzeggen_voor_dag == 1 else 0)

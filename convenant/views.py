@@ -1,10 +1,8 @@
-from pathlib import PurePosixPath
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from overeenkomsten import workflow
@@ -49,21 +47,3 @@ def dashboard(request):
         "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
     }
     return render(request, "g40/dashboard.html", context)
-
-
-@login_required
-def document(request, pk):
-    """A sent PDF or signed scan, only for who may see it (files are not served from MEDIA_URL)."""
-    if not toegang.mag_documenten_zien(request.user):
-        raise PermissionDenied
-    doc = get_object_or_404(toegang.documenten_voor(request.user), pk=pk)
-    try:
-        bestand = doc.bestand.open("rb")
-    except FileNotFoundError:
-        raise Http404("Het bestand ontbreekt op de server.") from None
-    response = FileResponse(
-        bestand, filename=PurePosixPath(doc.bestand.name).name, content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from convenant import formatting, toegang
 
 from . import services, workflow
+from .admin_pdf import PdfAdminMixin
 from .constants import Status
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 from .workflow_forms import FORMULIEREN, CorrectieForm
@@ -35,7 +36,7 @@ class NieuweOvereenkomstForm(forms.ModelForm):
 
     class Meta:
         model = Samenwerkingsovereenkomst
-        exclude = SNAPSHOT
+        fields = ["convenant", "gemeente", *TEKSTVELDEN, "opmerking"]
 
     def clean(self):
         cleaned = super().clean()
@@ -51,7 +52,7 @@ def document_link(document):
     if not document.pk:
         return ""
     naam = document.bestand.name.rsplit("/", 1)[-1]
-    return format_html('<a href="{}">{}</a>', reverse("document", args=[document.pk]), naam)
+    return format_html('<a href="{}">{}</a>', reverse("overeenkomsten:document", args=[document.pk]), naam)
 
 
 class DocumentInline(admin.TabularInline):
@@ -73,10 +74,10 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
-        "verzonden_op", "ontvangen_op",
+        "verzonden_op", "ontvangen_op", "pdf_links",
     ]
     list_filter = ["convenant", "status"]
     search_fields = ["gemeente__naam", "gemeente__cbs_code", "vertegenwoordiger"]
@@ -84,9 +85,9 @@ class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["gemeente"]
     date_hierarchy = "ontvangen_op"
     inlines = [DocumentInline]
-    actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan"]
+    actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan", "download_zip"]
     fieldsets = [
-        (None, {"fields": ["convenant", "gemeente", "status"]}),
+        (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
         ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": SNAPSHOT}),
         ("Gegevens voor de overeenkomst", {"fields": TEKSTVELDEN}),
         ("Verloop", {"fields": [
@@ -152,7 +153,7 @@ class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
             return []
         # Status and its dates change only through the workflow actions; what fixes the
         # amount only through ‘Inwonertal corrigeren’. Once signed, the text is what was signed.
-        velden = ["convenant", "gemeente", *SNAPSHOT, *workflow.WORKFLOWVELDEN, "einddatum_nl"]
+        velden = ["convenant", "gemeente", *SNAPSHOT, *workflow.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
         if obj.is_getekend:
             velden += TEKSTVELDEN
         return velden

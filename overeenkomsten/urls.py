@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "overeenkomsten"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/pdf/", views.overeenkomst_pdf, name="pdf"),
+    path("<int:pk>/voorbeeld/", views.overeenkomst_voorbeeld, name="voorbeeld"),
+    path("documenten/<int:pk>/", views.document, name="document"),
+    path("bijlage3/", views.bijlage3_nieuwste, name="bijlage3_nieuwste"),
+    path("bijlage3/<slug:slug>/", views.bijlage3_pagina, name="bijlage3"),
+    path("bijlage3/<slug:slug>/pdf/", views.bijlage3_pdf, name="bijlage3_pdf"),
+]

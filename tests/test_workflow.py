@@ -429,3 +429,32 @@ def test_geschiedenis_in_admin_voor_inwoners_jaarplannen_evaluaties(referentieda
     rij = html[html.index("<tbody>"):html.index("</tr>", html.index("<tbody>"))]
     assert ">testbeheerder</" in rij
     assert f"<strong>{label}:</strong>" in rij and nieuw in rij
+
+
+# --- with the real document storage (renders the agreement with WeasyPrint) ---------------
+
+
+def test_verzenden_en_ontvangen_met_echte_documenten(referentiedata, vandaag, beheerder):
+    import hashlib
+
+    ov = ov_van("Almere")
+    with pytest.raises(ValidationError, match="collegebesluit"):  # a concept is never sent
+        workflow.markeer_verzonden(ov, D(2023, 1, 16), "griffie@almere.nl", beheerder)
+    assert ov_van("Almere").status == Status.CONCEPT
+
+    ov.vertegenwoordiger, ov.vertegenwoordiger_functie = "J. Jansen", "burgemeester"
+    ov.collegebesluit_op = D(2023, 1, 10)
+    ov.save()
+    ov.gemeente.adres, ov.gemeente.plaats = "Stadhuisplein 1", "Almere"
+    ov.gemeente.save()
+
+    doc = workflow.markeer_verzonden(ov, D(2023, 1, 16), "griffie@almere.nl", beheerder)
+    data = doc.bestand.open("rb").read()
+    assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == doc.sha256
+    assert doc.aangemaakt_door == beheerder
+
+    with pytest.raises(ValidationError, match="geen PDF"):
+        workflow.markeer_ontvangen(ov, D(2023, 2, 1), scan(b"\x89PNG\r\n\x1a\n", "scan.pdf"), beheerder)
+    assert ov_van("Almere").status == Status.VERZONDEN
+    workflow.markeer_ontvangen(ov, D(2023, 2, 1), scan(data, "scan.pdf"), beheerder)
+    assert ov_van("Almere").documenten.filter(soort=DocumentSoort.GETEKEND).get().sha256 == doc.sha256

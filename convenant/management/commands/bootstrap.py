@@ -51,6 +51,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=max(0, options["verbosity"] - 1))
         aangemaakt = laad_referentiedata()
+        if options["verbosity"] == 0:
+            return
         if not aangemaakt:
             self.stdout.write(self.style.SUCCESS("Referentiegegevens waren al compleet; niets gewijzigd."))
             return

@@ -1,0 +1,192 @@
+"""The per-city agreement as a PDF: from the data to the text the city signs.
+
+Flow: `context_overeenkomst` gathers every value the text needs from the
+agreement, its municipality and its convenant (nothing contractual lives in the
+template); `ontbrekende_velden` says what is still missing; the template of the
+convenant's `sjabloon` turns that into HTML, `convenant.pdf` into PDF.
+
+An agreement that misses data renders as a CONCEPT with the blanks shown; asking
+for the final version of such an agreement raises `OntbrekendeGegevens`, which
+names every missing field.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Count
+
+from convenant import formatting
+from convenant.pdf import html_naar_pdf, render_html
+from convenant.rules import opzegtermijn_maanden
+
+from .models import Samenwerkingsovereenkomst
+
+GETALWOORDEN = {
+    1: "één", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes",
+    7: "zeven", 8: "acht", 9: "negen", 10: "tien", 11: "elf", 12: "twaalf",
+}
+
+# What the document is called under each convenant's text (Sjabloon).
+SOORT = {"2023-2027": "samenwerkingsovereenkomst", "2019-2022": "uitvoeringsovereenkomst"}
+
+# Which of the agreement's own fields the final text cannot do without.
+VERPLICHT_OVEREENKOMST = ["vertegenwoordiger", "vertegenwoordiger_functie", "collegebesluit_op"]
+
+
+class OntbrekendeGegevens(ValidationError):
+    """The final version was asked for, but the agreement still lacks data."""
+
+    def __init__(self, overeenkomst, velden: list[str]):
+        self.overeenkomst = overeenkomst
+        self.velden = velden
+        super().__init__(
+            f"De definitieve overeenkomst voor {overeenkomst.gemeente} kan nog niet worden "
+            f"gemaakt. Vul eerst in: {', '.join(velden)}."
+        )
+
+
+def ontbrekende_velden(ov: Samenwerkingsovereenkomst) -> list[str]:
+    """Dutch names of every field the final text needs and does not have yet."""
+    ontbrekend = [
+        Samenwerkingsovereenkomst._meta.get_field(naam).verbose_name
+        for naam in VERPLICHT_OVEREENKOMST
+        if not getattr(ov, naam)
+    ]
+    gemeente = ov.gemeente
+    if not gemeente.adres:
+        ontbrekend.append(f"adres van de gemeente {gemeente.naam}")
+    if not gemeente.plaats:
+        ontbrekend.append(f"vestigingsplaats van de gemeente {gemeente.naam}")
+    p31 = ov.convenant.vertegenwoordiger_platform31
+    if not p31.functie:
+        ontbrekend.append(f"functie van {p31.naam} (vertegenwoordiger Platform31)")
+    platform31 = ov.convenant.platform31
+    if not (platform31.adres and platform31.plaats):
+        ontbrekend.append("adres van Platform31")
+    return ontbrekend
+
+
+def functie_kop(functie: str) -> str:
+    """'directeur-bestuurder' → 'Directeur-Bestuurder', as under the signature."""
+    return "-".join(deel[:1].upper() + deel[1:] for deel in functie.split("-"))
+
+
+@dataclass(frozen=True)
+class Document:
+    bestandsnaam: str
+    html: str
+    concept: bool
+    ontbrekend: tuple[str, ...]
+
+
+def bestandsnaam(ov: Samenwerkingsovereenkomst) -> str:
+    return f"samenwerkingsovereenkomst-{ov.convenant.slug}-{ov.gemeente.slug}.pdf"
+
+
+def context_overeenkomst(ov: Samenwerkingsovereenkomst, aantal_gemeenten: int | None = None) -> dict:
+    convenant = ov.convenant
+    if aantal_gemeenten is None:
+        aantal_gemeenten = convenant.overeenkomsten.count()
+    ontbrekend = ontbrekende_velden(ov)
+    maanden = opzegtermijn_maanden(convenant.opzeggen_voor_maand, convenant.opzeggen_voor_dag)
+    p31 = convenant.vertegenwoordiger_platform31
+    return {
+        "ov": ov,
+        "convenant": convenant,
+        "gemeente": ov.gemeente,
+        "platform31": convenant.platform31,
+        "vertegenwoordiger_platform31": p31,
+        "functie_platform31_kop": functie_kop(p31.functie),
+        "aantal_gemeenten": aantal_gemeenten,
+        "opzeggen_voor": formatting.dag_maand(convenant.opzeggen_voor_maand, convenant.opzeggen_voor_dag),
+        "opzegtermijn": GETALWOORDEN.get(maanden, str(maanden)),
+        "opgemaakt_te": ov.ondertekend_te or ov.gemeente.plaats,
+        "concept": bool(ontbrekend),
+        "ontbrekend": ontbrekend,
+        "soort": SOORT[convenant.sjabloon],
+        "documenttitel": f"{SOORT[convenant.sjabloon].capitalize()} {ov.gemeente.naam}",
+    }
+
+
+def sjabloon(ov: Samenwerkingsovereenkomst) -> str:
+    return f"overeenkomsten/overeenkomst_{ov.convenant.sjabloon}.html"
+
+
+def maak_document(
+    ov: Samenwerkingsovereenkomst, definitief: bool = False, aantal_gemeenten: int | None = None,
+) -> Document:
+    """The agreement's HTML; `definitief=True` refuses an incomplete agreement."""
+    context = context_overeenkomst(ov, aantal_gemeenten)
+    if definitief and context["ontbrekend"]:
+        raise OntbrekendeGegevens(ov, context["ontbrekend"])
+    return Document(
+        bestandsnaam=bestandsnaam(ov),
+        html=render_html(sjabloon(ov), context),
+        concept=context["concept"],
+        ontbrekend=tuple(context["ontbrekend"]),
+    )
+
+
+def render_overeenkomst_pdf(ov: Samenwerkingsovereenkomst, definitief: bool = False) -> bytes:
+    return html_naar_pdf(maak_document(ov, definitief).html)
+
+
+def overeenkomsten_voor_pdf(queryset):
+    """The queryset with everything the text needs in a fixed number of queries."""
+    return queryset.select_related(
+        "gemeente", "convenant__platform31", "convenant__vertegenwoordiger_platform31",
+    ).order_by("convenant__slug", "gemeente__naam")
+
+
+def maak_documenten(queryset, definitief: bool = False) -> list[Document]:
+    """HTML for many agreements. With `definitief`, all must be complete or none is made."""
+    overeenkomsten = list(overeenkomsten_voor_pdf(queryset))
+    aantallen = dict(
+        Samenwerkingsovereenkomst.objects.filter(convenant__in={ov.convenant_id for ov in overeenkomsten})
+        .values_list("convenant").annotate(n=Count("pk")).values_list("convenant", "n")
+    )
+    if definitief:
+        fouten = [OntbrekendeGegevens(ov, velden) for ov in overeenkomsten
+                  if (velden := ontbrekende_velden(ov))]
+        if fouten:
+            raise ValidationError([f.messages[0] for f in fouten])
+    return [maak_document(ov, definitief, aantallen[ov.convenant_id]) for ov in overeenkomsten]
+
+
+def render_veel(htmls: list[str], processen: int | None = None, voortgang=None) -> list[bytes]:
+    """Render many HTML documents to PDF, on all cores when there are several.
+
+    WeasyPrint is single-threaded and CPU-bound, so the work is spread over
+    processes. The HTML is built in the parent (it needs the database); the
+    workers only lay out and write PDF. `voortgang(n_klaar, totaal)` is called
+    after each document.
+    """
+    totaal = len(htmls)
+    processen = processen or os.cpu_count() or 1
+    processen = max(1, min(processen, totaal))
+    resultaat: list[bytes] = []
+    if processen == 1:
+        for html in htmls:
+            resultaat.append(html_naar_pdf(html))
+            if voortgang:
+                voortgang(len(resultaat), totaal)
+        return resultaat
+
+    import multiprocessing
+
+    import weasyprint  # noqa: F401  loaded once in the parent, shared by the forked workers
+
+    # Forked workers must not inherit an open database connection; they need none.
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+    with ProcessPoolExecutor(max_workers=processen, mp_context=multiprocessing.get_context("fork")) as pool:
+        for data in pool.map(html_naar_pdf, htmls, chunksize=1):
+            resultaat.append(data)
+            if voortgang:
+                voortgang(len(resultaat), totaal)
+    return resultaat

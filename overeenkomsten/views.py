@@ -1,0 +1,115 @@
+"""Documents of agreements: the PDF, its preview, stored files, Bijlage 3.
+
+Thin: every rule lives in `pdf`, `documenten` and `bijlage`; these views check
+who may see what and turn the result into a response.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from convenant import toegang
+from convenant.models import Convenant
+from convenant.pdf import render_pdf
+
+from . import pdf
+from .bijlage import bijlage3
+from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
+
+BEKIJKEN = "overeenkomsten.view_samenwerkingsovereenkomst"
+
+
+def zichtbare_overeenkomsten(user):
+    """The agreements this user may see: all, or a G40-coördinator's own (see convenant.toegang)."""
+    return toegang.overeenkomsten_voor(user, Samenwerkingsovereenkomst.objects.all())
+
+
+def overeenkomst_voor(request, pk) -> Samenwerkingsovereenkomst:
+    qs = pdf.overeenkomsten_voor_pdf(zichtbare_overeenkomsten(request.user))
+    return get_object_or_404(qs, pk=pk)
+
+
+def pdf_response(data: bytes, bestandsnaam: str, bijlage: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    soort = "attachment" if bijlage else "inline"
+    response["Content-Disposition"] = f'{soort}; filename="{bestandsnaam}"'
+    return response
+
+
+@login_required
+def overeenkomst_pdf(request, pk):
+    """The agreement as PDF: ?versie=definitief refuses an incomplete agreement."""
+    ov = overeenkomst_voor(request, pk)
+    definitief = request.GET.get("versie") == "definitief"
+    try:
+        data = pdf.render_overeenkomst_pdf(ov, definitief=definitief)
+    except pdf.OntbrekendeGegevens as fout:
+        messages.error(request, fout.messages[0])
+        return redirect("overeenkomsten:voorbeeld", pk=ov.pk)
+    return pdf_response(data, pdf.bestandsnaam(ov), bijlage=request.GET.get("download") == "1")
+
+
+@login_required
+def overeenkomst_voorbeeld(request, pk):
+    ov = overeenkomst_voor(request, pk)
+    return render(request, "overeenkomsten/voorbeeld.html", {
+        "ov": ov,
+        "ontbrekend": pdf.ontbrekende_velden(ov),
+        "documenten": ov.documenten.select_related("aangemaakt_door"),
+        "mag_documenten_zien": toegang.mag_documenten_zien(request.user),
+        "bestandsnaam": pdf.bestandsnaam(ov),
+    })
+
+
+@login_required
+@permission_required(toegang.BEKIJK_DOCUMENTEN, raise_exception=True)
+def document(request, pk):
+    """A stored document (sent PDF or signed scan), never served from MEDIA_URL."""
+    doc = get_object_or_404(
+        toegang.documenten_voor(request.user, OvereenkomstDocument.objects.select_related("overeenkomst__gemeente")),
+        pk=pk,
+    )
+    try:
+        bestand = doc.bestand.open("rb")
+    except FileNotFoundError:
+        raise Http404("Het bestand ontbreekt op de server.") from None
+    response = FileResponse(
+        bestand, content_type="application/pdf", as_attachment=False,
+        filename=doc.bestand.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required(BEKIJKEN, raise_exception=True)
+def bijlage3_nieuwste(request):
+    convenant = Convenant.objects.order_by("-ingangsdatum").first()
+    if convenant is None:
+        messages.error(request, "Er is nog geen convenant vastgelegd.")
+        return redirect("admin:index")
+    return redirect("overeenkomsten:bijlage3", slug=convenant.slug)
+
+
+@login_required
+@permission_required(BEKIJKEN, raise_exception=True)
+def bijlage3_pagina(request, slug):
+    convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
+    return render(request, "overeenkomsten/bijlage3_pagina.html", {
+        "b": bijlage3(convenant), "convenanten": Convenant.objects.all(), "link": True,
+        "pdf_url": reverse("overeenkomsten:bijlage3_pdf", args=[slug]),
+    })
+
+
+@login_required
+@permission_required(BEKIJKEN, raise_exception=True)
+def bijlage3_pdf(request, slug):
+    convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
+    data = render_pdf("overeenkomsten/bijlage3.html", {
+        "b": bijlage3(convenant), "stand": timezone.localdate(),
+    })
+    return pdf_response(data, f"bijlage3-deelnemende-steden-{slug}.pdf")
