@@ -40,7 +40,6 @@ def dashboard(request):
         convenant = _standaard_convenant(convenanten, vandaag)
     context = {
         **admin.site.each_context(request),
-        "title": "Overzicht overeenkomsten",
         "convenanten": convenanten,
         "convenant": convenant,
         "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,

@@ -88,7 +88,7 @@ class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
     actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan", "download_zip"]
     fieldsets = [
         (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
-        ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": SNAPSHOT}),
+        ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": ["inwoners_nl", "peildatum", "tarief_nl", "bedrag_nl"]}),
         ("Gegevens voor de overeenkomst", {"fields": TEKSTVELDEN}),
         ("Verloop", {"fields": [
             "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op", "einddatum_nl",
@@ -153,7 +153,8 @@ class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
             return []
         # Status and its dates change only through the workflow actions; what fixes the
         # amount only through ‘Inwonertal corrigeren’. Once signed, the text is what was signed.
-        velden = ["convenant", "gemeente", *SNAPSHOT, *workflow.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
+        velden = ["convenant", "gemeente", *SNAPSHOT, "inwoners_nl", "tarief_nl", "bedrag_nl",
+                  *workflow.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
         if obj.is_getekend:
             velden += TEKSTVELDEN
         return velden
@@ -167,6 +168,10 @@ class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="bedrag per jaar", ordering="bedrag_per_jaar")
     def bedrag_nl(self, obj):
         return formatting.euro(obj.bedrag_per_jaar)
+
+    @admin.display(description="bijdrage per inwoner")
+    def tarief_nl(self, obj):
+        return formatting.tarief(obj.bijdrage_per_inwoner)
 
     @admin.display(description="loopt t/m")
     def einddatum_nl(self, obj):
