@@ -25,13 +25,19 @@ def ziet_alle_gemeenten(user) -> bool:
 
 
 def gemeente_van(user):
-    """The municipality a (coördinator's) account belongs to, or None."""
+    """The municipality a (coördinator's) account belongs to, or None.
+
+    Kept on the user object, like Django's permission cache, so a request
+    looks it up once.
+    """
     if not user.is_authenticated:
         return None
-    from convenant.models import Persoon
+    if not hasattr(user, "_g40_gemeente"):
+        from convenant.models import Persoon
 
-    persoon = Persoon.objects.filter(gebruiker=user, actief=True).select_related("gemeente").first()
-    return persoon.gemeente if persoon else None
+        persoon = Persoon.objects.filter(gebruiker=user, actief=True).select_related("gemeente").first()
+        user._g40_gemeente = persoon.gemeente if persoon else None
+    return user._g40_gemeente
 
 
 def overeenkomsten_voor(user, queryset=None):

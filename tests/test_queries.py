@@ -1,0 +1,120 @@
+"""Query discipline: the dashboard and the changelists cost the same for 41 or 300 municipalities."""
+
+import datetime
+import hashlib
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from convenant import rules, toegang
+from convenant.models import Convenant
+from gemeenten.models import Gemeente, Inwonertal
+from overeenkomsten.constants import DocumentSoort, Status
+from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
+
+from .bureau import maak_gebruiker
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+EXTRA = 260  # 41 + 260 = 301 municipalities
+
+
+def genereer_gemeenten(aantal: int) -> None:
+    """Generated members with a CBS figure, an agreement in every state, and documents."""
+    conv = Convenant.objects.get(slug="2023-2027")
+    gemeenten = Gemeente.objects.bulk_create([
+        Gemeente(naam=f"Proefstad {i:04d}", slug=f"proefstad-{i:04d}", cbs_code=f"GM{5000 + i:04d}",
+                 contact_email=f"g40@proefstad-{i:04d}.nl" if i % 2 else "")
+        for i in range(aantal)
+    ])
+    Inwonertal.objects.bulk_create([
+        Inwonertal(gemeente=g, peildatum=conv.peildatum, aantal=20_000 + 37 * i) for i, g in enumerate(gemeenten)
+    ])
+    staten = [Status.CONCEPT, Status.VERZONDEN, Status.ONDERTEKEND, Status.OPGEZEGD]
+    overeenkomsten = []
+    for i, g in enumerate(gemeenten):
+        status = staten[i % 4]
+        inwoners = 20_000 + 37 * i
+        overeenkomsten.append(Samenwerkingsovereenkomst(
+            convenant=conv, gemeente=g, status=status, inwoners=inwoners, peildatum=conv.peildatum,
+            bijdrage_per_inwoner=conv.bijdrage_per_inwoner,
+            bedrag_per_jaar=rules.jaarbedrag(inwoners, conv.bijdrage_per_inwoner),
+            verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
+            verzonden_aan="griffie" if status != Status.CONCEPT else "",
+            ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
+            opzegging_ontvangen_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
+        ))
+    overeenkomsten = Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
+    OvereenkomstDocument.objects.bulk_create([
+        OvereenkomstDocument(overeenkomst=ov, soort=soort, bestand=f"overeenkomsten/x/{ov.pk}-{soort}.pdf",
+                             sha256=hashlib.sha256(f"{ov.pk}{soort}".encode()).hexdigest(), grootte=1000)
+        for ov in overeenkomsten if ov.status != Status.CONCEPT
+        for soort in ([DocumentSoort.VERZONDEN, DocumentSoort.GETEKEND] if ov.is_getekend
+                      else [DocumentSoort.VERZONDEN])
+    ])
+
+
+def queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200, url
+    # ATOMIC_REQUESTS wraps each request in a savepoint here; those are not queries.
+    return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+PAGINAS = {
+    "dashboard": lambda: "/",
+    "dashboard 2019-2022": lambda: "/?convenant=2019-2022",
+    "overeenkomsten": lambda: reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist"),
+    "overeenkomsten 2023-2027, alle": lambda: reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")
+    + f"?convenant__id__exact={Convenant.objects.get(slug='2023-2027').pk}&all=",
+    "documenten": lambda: reverse("admin:overeenkomsten_overeenkomstdocument_changelist") + "?all=",
+    "gemeenten": lambda: reverse("admin:gemeenten_gemeente_changelist") + "?all=",
+    "inwonertallen": lambda: reverse("admin:gemeenten_inwonertal_changelist"),
+    "workflow, 300 gekozen": lambda: reverse("admin:overeenkomsten_samenwerkingsovereenkomst_overgang",
+                                             args=["verzenden"]) + "?ids="
+    + ",".join(str(pk) for pk in Samenwerkingsovereenkomst.objects.values_list("pk", flat=True)),
+}
+
+
+@pytest.mark.parametrize(("rol", "pagina"), [
+    *(("beheerder", p) for p in PAGINAS),
+    # with group permissions; the secretariaat does not send agreements
+    *((toegang.SECRETARIAAT, p) for p in PAGINAS if not p.startswith("workflow")),
+])
+def test_aantal_queries_groeit_niet_met_gemeenten(referentiedata, beheerder, django_user_model, client, rol, pagina):
+    client.force_login(beheerder if rol == "beheerder" else maak_gebruiker(django_user_model, rol, "secr"))
+    url = PAGINAS[pagina]
+    queries(client, url())  # warm up caches (content types)
+    bij_41 = queries(client, url())
+    genereer_gemeenten(EXTRA)
+    assert Gemeente.objects.count() == 41 + EXTRA
+    bij_301 = queries(client, url())
+    assert len(bij_301) == len(bij_41), "\n".join(bij_301)
+
+
+def test_dashboard_queries_vastgelegd(referentiedata, beheerder_client):
+    genereer_gemeenten(EXTRA)
+    # 1 session, 2 user, 3 convenants, 4 agreements with municipality and "has a scan",
+    # 5 members without an agreement. (A superuser needs no permission queries.)
+    gezien = queries(beheerder_client, "/")
+    assert len(gezien) == 5, "\n".join(gezien)
+    html = beheerder_client.get("/").content.decode()
+    assert f"{1 + EXTRA // 2} van {41 + EXTRA} ondertekend" in html
+
+
+def test_coordinator_changelist_queries(referentiedata, django_user_model, client):
+    almere = Gemeente.objects.get(naam="Almere")
+    client.force_login(maak_gebruiker(django_user_model, toegang.COORDINATOR, "coord", gemeente=almere))
+    url = reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")
+    queries(client, url)
+    bij_41 = queries(client, url)
+    genereer_gemeenten(EXTRA)
+    bij_301 = queries(client, url)
+    assert len(bij_301) == len(bij_41)
+    # the coördinator's municipality is looked up once per request, not per call
+    assert sum('"convenant_persoon"' in q for q in bij_301) == 1
