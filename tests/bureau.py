@@ -1,12 +1,15 @@
 """Helpers for the secretary's-desk tests: users per role, stand-in document storage, admin forms."""
 
 import hashlib
+import importlib
 import sys
 import types
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from convenant.constants import Rol
 from convenant.models import Persoon
@@ -98,3 +101,13 @@ def formulierdata(response) -> dict:
         for form in formset.forms:
             neem(form)
     return data
+
+
+def zorg_voor_rollen() -> None:
+    """(Re)create the role groups with the data migration's own, idempotent, function.
+
+    A transactional test ends with a flush that empties every table, including
+    the groups the migration made; tests that run after one need them back.
+    """
+    migratie = importlib.import_module("convenant.migrations.0003_rollen")
+    migratie.maak_rollen(apps, types.SimpleNamespace(connection=connection))

@@ -1,0 +1,92 @@
+"""End to end in a real browser: Debian's headless Chromium driven by Playwright against live_server."""
+
+import datetime
+import os
+import re
+
+from django.urls import reverse
+
+import pytest
+
+from convenant import toegang
+from convenant.models import Convenant
+from overeenkomsten.constants import DocumentSoort, Status
+from overeenkomsten.models import Samenwerkingsovereenkomst
+
+from .bureau import PDF, maak_gebruiker, zorg_voor_rollen
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"{CHROMIUM} ontbreekt (Debian-pakket chromium); de browsertest kan niet draaien"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
+    transactional_db, live_server, referentiedata, django_user_model, browser, tmp_path,
+):
+    zorg_voor_rollen()  # an earlier transactional test may have flushed what the migrations wrote
+    maak_gebruiker(django_user_model, toegang.SECRETARIAAT, "secretaris", wachtwoord="Geheim-voor-test-1")
+    conv = Convenant.objects.get(slug="2023-2027")
+    # Almere's agreement went out in January (as historic data, without rendering a PDF here).
+    Samenwerkingsovereenkomst.objects.filter(convenant=conv, gemeente__naam="Almere").update(
+        status=Status.VERZONDEN, verzonden_op=datetime.date(2023, 1, 16), verzonden_aan="griffie@almere.nl",
+    )
+    scan = tmp_path / "almere-getekend.pdf"
+    scan.write_bytes(PDF)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+
+    # Anonymous: only the login page.
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", "secretaris")
+    page.fill("#id_password", "Geheim-voor-test-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.inner_text("#aantal-ondertekend") == "1 van 41 ondertekend"
+
+    # Select Almere in the changelist and pick the workflow action.
+    page.goto(f"{live_server.url}{reverse('admin:overeenkomsten_samenwerkingsovereenkomst_changelist')}"
+              f"?convenant__id__exact={conv.pk}")
+    rij = page.locator("#result_list tbody tr", has=page.locator("th a, td a", has_text=re.compile("^Almere$")))
+    rij.locator("input.action-select").check()
+    page.select_option("select[name=action]", "actie_ontvangen")
+    page.click("button[name=index]")
+
+    # The confirmation page: date and scan, then confirm.
+    page.wait_for_url(re.compile(r"/workflow/ontvangen/"))
+    assert "Almere" in page.inner_text("#overgang-overeenkomsten")
+    page.fill("input[name=ontvangen_op]", "2023-02-20")
+    page.set_input_files("input[name=scan]", str(scan))
+    page.click("input[name=bevestig]")
+    page.wait_for_url(re.compile(r"/admin/overeenkomsten/samenwerkingsovereenkomst/"))
+    assert "Almere: ondertekend ontvangen op 20 februari 2023." in page.inner_text("ul.messagelist")
+
+    page.goto(f"{live_server.url}/")
+    assert page.inner_text("#aantal-ondertekend") == "2 van 41 ondertekend"
+    assert "Almere" not in page.inner_text("#ontbrekend")
+
+    ov = Samenwerkingsovereenkomst.objects.get(convenant=conv, gemeente__naam="Almere")
+    assert (ov.status, ov.ontvangen_op) == (Status.ONDERTEKEND, datetime.date(2023, 2, 20))
+    assert ov.documenten.get().soort == DocumentSoort.GETEKEND
+    assert ov.history.first().history_user.username == "secretaris"
