@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from convenant import formatting
 
 from . import services
+from .admin_export import ExportAdminMixin
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
 SNAPSHOT = ["inwoners", "peildatum", "bijdrage_per_inwoner", "bedrag_per_jaar"]
@@ -39,7 +40,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op",

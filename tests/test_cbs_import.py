@@ -164,10 +164,10 @@ def test_odata_export_herkend_en_geschreven(referentiedata, tmp_path):
 
 def test_odata_nederlandse_kolomnamen(referentiedata):
     inhoud = (
-        "ID,Geslacht,Leeftijd,BurgerlijkeStaat,RegioS,Perioden,BevolkingOp1Januari_1\r\n"
-        "1,T001038,10000,T001019,GM0141    ,2023JJ00,73500\r\n"
-        "2,3000,10000,T001019,GM0141    ,2023JJ00,36000\r\n"
-    ).encode()
+        b"ID,Geslacht,Leeftijd,BurgerlijkeStaat,RegioS,Perioden,BevolkingOp1Januari_1\r\n"
+        b"1,T001038,10000,T001019,GM0141    ,2023JJ00,73500\r\n"
+        b"2,3000,10000,T001019,GM0141    ,2023JJ00,36000\r\n"
+    )
     voorstel = importeren.importeer(inhoud, "x.csv", datetime.date(2023, 1, 1), opslaan=True)
     assert voorstel.geldig, voorstel.fouten
     assert voorstel.uitsplitsing == 1  # men only (key 3000) is not the total
