@@ -143,16 +143,19 @@ class ImportVoorstel:
             f"{formatting.datum(self.peildatum)}.",
             f"Nieuw: {t[NIEUW]}; gewijzigd: {t[GEWIJZIGD]}; ongewijzigd: {t[ONGEWIJZIGD]}; "
             f"behouden (getekende overeenkomst): {t[BEHOUDEN]}.",
-            f"Overgeslagen: {self.niet_lid} regio's die geen lid zijn"
+            "Overgeslagen: " + ("1 regio die geen lid is" if self.niet_lid == 1
+                                else f"{self.niet_lid} regio's die geen lid zijn")
             + (f", {self.andere_periode} regels van een andere periode" if self.andere_periode else "")
             + (f", {self.uitsplitsing} regels met een uitsplitsing (geen totaal)" if self.uitsplitsing else "")
             + ".",
         ]
-        if self.ontbrekend:
+        if 0 < len(self.ontbrekend) <= 5:
             regels.append(
                 f"Ontbreekt in het bestand ({len(self.ontbrekend)}): "
                 + ", ".join(f"{o.gemeente} ({o.toelichting})" for o in self.ontbrekend) + "."
             )
+        elif self.ontbrekend:
+            regels.append(f"Ontbreekt in het bestand: {len(self.ontbrekend)} G40-gemeenten (zie de lijst).")
         if self.concepten:
             bij = sum(c.bijwerken for c in self.concepten)
             regels.append(

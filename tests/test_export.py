@@ -181,6 +181,7 @@ def test_vergelijking_splitst_tarief_en_bevolking(referentiedata):
         if r["bedrag_oud"]:
             t0, t1 = Decimal(r["bijdrage_oud"]), Decimal(r["bijdrage_nieuw"])
             i0, i1 = int(r["inwoners_oud"]), int(r["inwoners_nieuw"])
+            assert Decimal(r["tariefeffect"]) == (t1 - t0) * i0
             assert Decimal(r["bevolkingseffect"]) == t1 * (i1 - i0)
     assert sum(Decimal(r["verschil"]) for r in rijen.values()) == Decimal("784643.10") - sum(
         Decimal(r["bedrag_oud"] or 0) for r in rijen.values())

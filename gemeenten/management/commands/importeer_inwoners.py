@@ -72,6 +72,10 @@ class Command(BaseCommand):
                     f"{formatting.aantal(c.aantal):>10}  {c.actie_omschrijving}"
                     + (f" – {c.toelichting}" if c.toelichting and c.actie == importeren.BEHOUDEN else "")
                 )
+        if len(voorstel.ontbrekend) > 5:
+            self.stdout.write("")
+            self.stdout.write("Ontbreekt in het bestand: " + ", ".join(
+                f"{o.gemeente} ({o.toelichting})" for o in voorstel.ontbrekend) + ".")
         for verschil in voorstel.concepten:
             ov = verschil.overeenkomst
             self.stdout.write(
