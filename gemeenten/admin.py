@@ -1,6 +1,7 @@
 import datetime
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django import forms
@@ -95,6 +96,10 @@ def _bewaar_upload(inhoud: bytes) -> str:
     """Keep the uploaded file between preview and confirmation; returns an opaque token."""
     token = secrets.token_hex(16)
     _uploadmap().mkdir(parents=True, exist_ok=True)
+    grens = time.time() - 24 * 3600
+    for oud in _uploadmap().glob("*.bin"):  # previews that were never confirmed
+        if oud.stat().st_mtime < grens:
+            oud.unlink(missing_ok=True)
     (_uploadmap() / f"{token}.bin").write_bytes(inhoud)
     return token
 

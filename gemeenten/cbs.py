@@ -286,8 +286,9 @@ def _uit_tabel(rijen, regelnaam: str) -> Bestand:
         if all(v is None or str(v).strip() == "" for v in velden):
             bestand.overige_regels += 1
             continue
-        if len(velden) <= kolommen["sleutel"]:
-            bestand.overige_regels += 1  # a footnote under the table ("Bron: CBS")
+        nodig = kolommen["sleutel"] if vorm == EENVOUDIG else max(kolommen["sleutel"], kolommen["waarde"])
+        if len(velden) <= nodig:
+            bestand.overige_regels += 1  # a footnote under a CBS table ("Bron: CBS")
             continue
 
         def veld(i, velden=velden):

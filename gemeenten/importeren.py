@@ -206,6 +206,8 @@ def maak_voorstel(
 
     gemeenten = list(Gemeente.objects.all())
     gevonden = _lees_rijen(bestand, voorstel, gemeenten)
+    if any(f.regel is None for f in voorstel.fouten):
+        return voorstel  # the requested period is not in the file: nothing more to say per row
     _bepaal_acties(voorstel, gevonden)
     _meld_ontbrekend(voorstel, gemeenten, gevonden)
     _zoek_concepten(voorstel)

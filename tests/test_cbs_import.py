@@ -389,6 +389,9 @@ def test_admin_import_voorbeeld_dan_bevestigen(referentiedata, beheerder_client)
 
     r = beheerder_client.post(url, {"bevestig": "1", "token": r.context["token"]})
     assert r.status_code == 302
+    lijst = beheerder_client.get(r["Location"])
+    assert lijst.status_code == 200 and "?e=1" not in lijst.request["QUERY_STRING"]
+    assert "Nieuw: 0; gewijzigd: 1; ongewijzigd: 0; behouden (getekende overeenkomst): 1." in lijst.content.decode()
     assert Inwonertal.objects.get(gemeente__cbs_code="GM0141", peildatum=P2022).aantal == 80000
     assert Inwonertal.objects.get(gemeente__cbs_code="GM0150", peildatum=P2022).aantal == 101446
     almelo = Samenwerkingsovereenkomst.objects.get(convenant__slug="2023-2027", gemeente__cbs_code="GM0141")
@@ -431,3 +434,33 @@ def test_gemeente_zonder_inwonertal_gaat_mee(referentiedata):
     voorstel = importeren.importeer(eenvoudig([("GM9999", "1.000")]), "x.csv", P2022, opslaan=True)
     assert voorstel.cijfers[0].actie == importeren.NIEUW
     assert Inwonertal.objects.get(gemeente__cbs_code="GM9999").aantal == 1000
+
+
+def test_oude_onbevestigde_uploads_worden_opgeruimd(referentiedata, beheerder_client, settings):
+    import os
+    import time
+
+    map_ = Path(settings.MEDIA_ROOT) / "cbs-import"
+    map_.mkdir(parents=True)
+    oud, vers = map_ / ("a" * 32 + ".bin"), map_ / ("b" * 32 + ".bin")
+    oud.write_bytes(b"x")
+    vers.write_bytes(b"x")
+    os.utime(oud, (time.time() - 2 * 24 * 3600,) * 2)
+    upload = io.BytesIO(eenvoudig([("GM0141", "73155")]))
+    upload.name = "x.csv"
+    beheerder_client.post(reverse(IMPORT_URL), {"bestand": upload, "peildatum": "2022-01-01"})
+    assert not oud.exists() and vers.exists()
+
+
+def test_statline_met_titelregels_voetnoot_en_windows_1252(referentiedata):
+    tekst = (
+        '"Bevolking op 1 januari en gemiddeld; geslacht, leeftijd en regio"\r\n'
+        '"Regio\'s";"Perioden";"Bevolking op 1 januari (aantal)"\r\n'
+        '"Súdwest-Fryslân";"2022";90800\r\n'
+        '"Hengelo (O.)";"2022";81.476\r\n'
+        '"Bron: CBS"\r\n'
+    ).encode("cp1252")
+    voorstel = importeren.importeer(tekst, "oud.csv", P2022, opslaan=False)
+    assert voorstel.geldig, voorstel.fouten
+    assert [(c.gemeente.naam, c.regel, c.aantal) for c in voorstel.cijfers] == [("Hengelo", 4, 81476)]
+    assert (voorstel.niet_lid, voorstel.overige_regels) == (1, 1)
