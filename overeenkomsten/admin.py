@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from convenant import formatting
 
 from . import services
+from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
@@ -46,7 +47,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op", "pdf_links",
