@@ -5,11 +5,14 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.constants import Sjabloon
+from convenant.models import Convenant
 
 from . import services
 from .models import (
@@ -24,7 +27,9 @@ from .models import (
 )
 from .resources import ActiviteitResource
 
-KLEIN_TEKSTVAK = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+# Amounts are typed the Dutch way (7500,50) and shown so.
+BEDRAG = {models.DecimalField: {"localize": True}}
+KLEIN_TEKSTVAK = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}, **BEDRAG}
 PDF_FORMULIER = "jaarplannen/admin/change_form_pdf.html"
 
 ACTIVITEIT_VOLGORDE = (
@@ -52,7 +57,7 @@ def _herkomst(activiteit):
     if not bevindingen:
         return "–"
     return format_html_join(
-        format_html("<br>"), '<a href="{}">{}</a>: {}',
+        mark_safe("<br>"), '<a href="{}">{}</a>: {}',
         (
             (reverse("admin:jaarplannen_evaluatie_change", args=[b.evaluatie_id]), str(b.evaluatie), str(b))
             for b in bevindingen
@@ -336,6 +341,7 @@ class ConvenantEvaluatieAdmin(SimpleHistoryAdmin):
 class ProjectbladPartijInline(admin.TabularInline):
     model = ProjectbladPartij
     extra = 2
+    formfield_overrides = BEDRAG
     fields = ["partij", "contactpersoon", "bijdrage", "volgorde"]
 
 
@@ -361,6 +367,11 @@ class ProjectbladAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_budget=Sum("partijen__bijdrage"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "convenant":
+            kwargs["queryset"] = Convenant.objects.filter(sjabloon=Sjabloon.UITVOERINGSOVEREENKOMST_2019)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

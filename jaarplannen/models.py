@@ -515,7 +515,6 @@ class Projectblad(models.Model):
 
     convenant = models.ForeignKey(
         Convenant, verbose_name="convenant", on_delete=models.PROTECT, related_name="projectbladen",
-        limit_choices_to={"sjabloon": Sjabloon.UITVOERINGSOVEREENKOMST_2019},
     )
     jaar = models.PositiveSmallIntegerField(
         "jaar werkprogramma", null=True, blank=True,
