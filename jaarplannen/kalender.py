@@ -222,8 +222,11 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
         sleutel=f"{convenant.slug}-convenantrapportage", convenant=convenant.slug,
     ))
 
-    volgorde = list(VerplichtingSoort.values)
-    return sorted(uit, key=lambda v: (v.datum, volgorde.index(v.soort)))
+    return sorted(uit, key=_volgorde)
+
+
+def _volgorde(v: Verplichting):
+    return (v.datum, list(VerplichtingSoort.values).index(v.soort), v.convenant)
 
 
 def lopende_convenanten(vandaag: datetime.date | None = None) -> list[Convenant]:
@@ -246,12 +249,15 @@ def actuele_verplichtingen(vandaag: datetime.date | None = None) -> list[Verplic
     uit = []
     for convenant in lopende_convenanten(vandaag):
         uit.extend(verplichtingen(convenant, vandaag))
-    return sorted(uit, key=lambda v: v.datum)
+    return sorted(uit, key=_volgorde)
 
 
 def voor_dashboard(vandaag: datetime.date | None = None, aantal: int = 6) -> list[Verplichting]:
-    """For the dashboard: everything overdue, then the next `aantal` upcoming obligations."""
+    """For the dashboard: the latest `aantal` overdue obligations, then the next `aantal` upcoming.
+
+    The full list is on the calendar page (`jaarplannen:kalender`).
+    """
     alles = actuele_verplichtingen(vandaag)
-    te_laat = [v for v in alles if v.status == VerplichtingStatus.OVERDUE]
+    te_laat = [v for v in alles if v.status == VerplichtingStatus.OVERDUE][-aantal:]
     komend = [v for v in alles if v.status == VerplichtingStatus.UPCOMING][:aantal]
     return te_laat + komend
