@@ -58,11 +58,6 @@ def jaarplan_vaststellen_uiterlijk(jaar: int) -> datetime.date:
     return datetime.date(jaar, 3, 31)
 
 
-def convenant_evaluatie_periode(laatste_jaar: int) -> tuple[datetime.date, datetime.date]:
-    """The convenant itself is evaluated in the first half of its last year."""
-    return datetime.date(laatste_jaar, 1, 1), datetime.date(laatste_jaar, 6, 30)
-
-
 def maand_periode(jaar: int, maand: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of a month: `maand_periode(2024, 7)` → 1 and 31 July 2024."""
     begin = datetime.date(jaar, maand, 1)
@@ -89,3 +84,8 @@ def evaluatie_rapporteren_uiterlijk(einde_evaluatieperiode: datetime.date) -> da
     """
     volgende_maand = einde_evaluatieperiode + datetime.timedelta(days=1)
     return maand_periode(volgende_maand.year, volgende_maand.month)[1]
+
+
+def convenant_evaluatie_periode(laatste_jaar: int) -> tuple[datetime.date, datetime.date]:
+    """The convenant itself is evaluated in the first half of its last year."""
+    return datetime.date(laatste_jaar, 1, 1), datetime.date(laatste_jaar, 6, 30)

@@ -25,7 +25,7 @@ from .models import (
     Projectblad,
     ProjectbladPartij,
 )
-from .resources import ActiviteitResource
+from .resources import EXPORTFORMATEN, IMPORTFORMATEN, ActiviteitResource
 
 # Amounts are typed the Dutch way (7500,50) and shown so.
 BEDRAG = {models.DecimalField: {"localize": True}}
@@ -183,6 +183,8 @@ class JaarplanAdmin(SimpleHistoryAdmin):
 class ActiviteitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ActiviteitResource]
     import_template_name = "jaarplannen/admin/import.html"
+    import_formats = IMPORTFORMATEN
+    export_formats = EXPORTFORMATEN
     list_display = ["titel", "jaarplan", "soort", "themagroep", "status", "budget_nl"]
     list_filter = ["jaarplan__convenant", "jaarplan__jaar", "soort", "themagroep__pijler", "status"]
     search_fields = ["titel", "doel", "acties"]

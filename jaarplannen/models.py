@@ -75,9 +75,12 @@ class Jaarplan(models.Model):
                 violation_error_message="Voor dit convenantjaar bestaat al een jaarplan.",
             ),
             models.CheckConstraint(
-                condition=~Q(status="vastgesteld") | (Q(gereed_op__isnull=False) & Q(vastgesteld_op__isnull=False)),
+                condition=~Q(status="vastgesteld")
+                | (Q(gereed_op__isnull=False) & Q(vastgesteld_op__isnull=False)),
                 name="jaarplan_vastgesteld_heeft_datums",
-                violation_error_message="Een vastgesteld jaarplan heeft een datum gereed en een datum van vaststelling.",
+                violation_error_message=(
+                    "Een vastgesteld jaarplan heeft een datum gereed en een datum van vaststelling."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(vastgesteld_op__isnull=True) | Q(gereed_op__isnull=True)
@@ -353,6 +356,10 @@ class Evaluatie(RapportageMixin):
         jaar = f" {plan.jaar}" if plan else ""
         return f"Evaluatie {self.get_moment_display().lower()}{jaar}"
 
+    def save(self, *args, **kwargs):
+        self._vul_ontvangers(self.jaarplan.convenant)
+        super().save(*args, **kwargs)
+
     @property
     def periode(self) -> tuple[datetime.date, datetime.date]:
         return rules.jaarplan_evaluatie_periode(self.jaarplan.jaar, EVALUATIE_MAAND[EvaluatieMoment(self.moment)])
@@ -372,10 +379,6 @@ class Evaluatie(RapportageMixin):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._vul_ontvangers(self.jaarplan.convenant)
-        super().save(*args, **kwargs)
 
 
 class Bevinding(models.Model):
@@ -485,6 +488,10 @@ class ConvenantEvaluatie(RapportageMixin):
     def __str__(self):
         return f"Evaluatie {self.convenant}"
 
+    def save(self, *args, **kwargs):
+        self._vul_ontvangers(self.convenant)
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = self._rapportage_fouten()
         convenant = _gekoppeld(self, "convenant")
@@ -497,10 +504,6 @@ class ConvenantEvaluatie(RapportageMixin):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._vul_ontvangers(self.convenant)
-        super().save(*args, **kwargs)
 
 
 class Projectblad(models.Model):

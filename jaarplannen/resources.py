@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 
 import tablib
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.results import RowResult
 
 from convenant.models import Convenant, Persoon, Themagroep
 
@@ -56,7 +58,7 @@ def lees_geheel_getal(value, wat: str) -> int | None:
 
 
 _BEDRAG_KAAL = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
-_BEDRAG_NL = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?")
+_BEDRAG_NL = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?")
 
 
 def lees_bedrag(value) -> Decimal | None:
@@ -106,15 +108,16 @@ class JaarplanWidget(widgets.Widget):
             raise ValueError("Vul het jaar van het jaarplan in (kolom ‘jaar’).")
         sleutel = (slug, jaar)
         if sleutel not in self._cache:
-            self._cache[sleutel] = Jaarplan.objects.select_related("convenant").filter(
-                convenant__slug=slug, jaar=jaar,
-            ).first()
-            if self._cache[sleutel] is None and not Convenant.objects.filter(slug=slug).exists():
-                raise ValueError(f"Onbekend convenant ‘{slug}’.")
-        plan = self._cache[sleutel]
-        if plan is None:
-            raise ValueError(f"Het convenant {slug} heeft geen jaarplan {jaar}.")
-        return plan
+            plan = Jaarplan.objects.select_related("convenant").filter(convenant__slug=slug, jaar=jaar).first()
+            if plan is not None:
+                self._cache[sleutel] = plan
+            elif not Convenant.objects.filter(slug=slug).exists():
+                self._cache[sleutel] = f"Onbekend convenant ‘{slug}’."
+            else:
+                self._cache[sleutel] = f"Het convenant {slug} heeft geen jaarplan {jaar}."
+        if isinstance(self._cache[sleutel], str):
+            raise ValueError(self._cache[sleutel])
+        return self._cache[sleutel]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.jaar
@@ -264,6 +267,14 @@ class ActiviteitResource(resources.ModelResource):
                 "titel": f"Deze activiteit staat al op regel {self._dubbel[regel]} van het bestand.",
             })
 
+    def import_row(self, row, instance_loader, **kwargs):
+        # An empty line (a spreadsheet's trailing rows) is skipped, keeping the line numbers.
+        if all(_tekst(waarde) == "" for waarde in row.values()):
+            resultaat = self.get_row_result_class()()
+            resultaat.import_type = RowResult.IMPORT_TYPE_SKIP
+            return resultaat
+        return super().import_row(row, instance_loader, **kwargs)
+
     def get_instance(self, instance_loader, row):
         titel = _tekst(row.get("titel"))
         if not titel:
@@ -297,23 +308,39 @@ def foutregels(result) -> list[str]:
             regels.append(f"Regel {nummer + 1}: {fout.error}")
     for rij in result.invalid_rows:
         for veld, meldingen in rij.field_specific_errors.items():
-            for melding in meldingen:
-                regels.append(f"Regel {rij.number + 1}, {velden.get(veld, veld)}: {melding}")
+            # A value that could not be read also fails the model's own check; say it once.
+            regels.append(f"Regel {rij.number + 1}, {velden.get(veld, veld)}: {meldingen[0]}")
         for melding in rij.non_field_specific_errors:
             regels.append(f"Regel {rij.number + 1}: {melding}")
     return regels
 
 
+class CSV(base_formats.CSV):
+    """CSV in UTF-8 (with or without BOM), separated by commas or, as Dutch Excel writes it, semicolons."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ValueError("Het CSV-bestand is geen UTF-8; sla het op als ‘CSV UTF-8’.") from exc
+        in_stream = in_stream.lstrip("\ufeff")
+        eerste_regel = in_stream.splitlines()[0] if in_stream else ""
+        kwargs.setdefault("delimiter", ";" if eerste_regel.count(";") > eerste_regel.count(",") else ",")
+        return tablib.import_set(in_stream, format="csv", **kwargs)
+
+
+IMPORTFORMATEN = [CSV, base_formats.XLSX]
+EXPORTFORMATEN = [base_formats.CSV, base_formats.XLSX]
+
+
 def lees_bestand(inhoud: bytes, formaat: str) -> tablib.Dataset:
-    """A CSV (UTF-8, comma or semicolon) or XLSX file as a dataset."""
+    """A CSV or XLSX file as a dataset."""
     formaat = formaat.lower().lstrip(".")
     if formaat == "csv":
-        tekst = inhoud.decode("utf-8-sig")
-        eerste_regel = tekst.splitlines()[0] if tekst else ""
-        scheiding = ";" if eerste_regel.count(";") > eerste_regel.count(",") else ","
-        return tablib.Dataset().load(tekst, format="csv", delimiter=scheiding)
+        return CSV(encoding="utf-8-sig").create_dataset(inhoud)
     if formaat == "xlsx":
-        return tablib.Dataset().load(inhoud, format="xlsx")
+        return base_formats.XLSX().create_dataset(inhoud)
     raise ValueError(f"Onbekend bestandsformaat ‘{formaat}’; gebruik CSV of XLSX.")
 
 

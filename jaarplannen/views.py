@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from convenant import pdf as huisstijl
 
-from . import ical, kalender as kalendermodule, pdf
+from . import ical, pdf
+from . import kalender as kalendermodule
 from .models import Jaarplan, KalenderToken, Projectblad
 
 KALENDER_RECHT = "jaarplannen.view_jaarplan"

@@ -152,7 +152,12 @@ def test_dashboard_eerst_te_laat_dan_komend(referentiedata):
     te_laat = [v for v in items if v.status == "overdue"]
     komend = [v for v in items if v.status == "upcoming"]
     assert items == te_laat + komend
-    assert "Jaarplan 2023 gereed" in [v.omschrijving for v in te_laat]
+    # The latest three overdue, not the whole backlog (that is on the calendar page).
+    assert [v.omschrijving for v in te_laat] == [
+        "Evaluatie jaarplan 2023 (november)",
+        "Rapportage evaluatie november 2023 aan de directeur van Platform31 en de voorzitter van de G40",
+        "Jaarplan 2024 gereed",
+    ]
     assert [v.omschrijving for v in komend] == [
         "Vaststelling jaarplan 2024 door het G40-DB", "Evaluatie jaarplan 2024 (juli)",
         "Rapportage evaluatie juli 2024 aan de directeur van Platform31 en de voorzitter van de G40",
