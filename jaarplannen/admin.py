@@ -210,7 +210,7 @@ class BevindingInline(admin.TabularInline):
     fk_name = "evaluatie"
     extra = 1
     fields = ["activiteit", "tekst", "doorwerking", "wordt_activiteit", "volgorde"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 36})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("activiteit", "wordt_activiteit__jaarplan")

@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -26,6 +26,7 @@ def kalender(request):
     token = KalenderToken.objects.filter(gebruiker=request.user).first()
     abonnement_url = _abonnement_url(request, token) if token else ""
     return render(request, "jaarplannen/kalender.html", {
+        **admin.site.each_context(request),
         "convenanten": kalendermodule.lopende_convenanten(),
         "verplichtingen": kalendermodule.actuele_verplichtingen(),
         "abonnement_url": abonnement_url,

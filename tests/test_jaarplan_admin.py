@@ -241,3 +241,35 @@ def test_medewerker_met_alleen_jaarplanrechten(client, django_user_model, plan20
     r = client.get(reverse("admin:jaarplannen_jaarplan_change", args=[plan2024.pk]))
     assert r.status_code == 200
     assert r.context["has_change_permission"]
+
+
+def test_nieuw_jaarplan_met_evaluatie_in_een_keer(beheerder_client, referentiedata):
+    convenant = Convenant.objects.get(slug="2023-2027")
+    Jaarplan.objects.filter(convenant=convenant, jaar=2026).delete()
+    url = reverse("admin:jaarplannen_jaarplan_add")
+    r = beheerder_client.get(url, {"convenant": convenant.pk, "jaar": 2026})
+    assert r.context["adminform"].form.initial["jaar"] == "2026"
+    data = formulierdata(r)
+    data.update({"convenant": convenant.pk, "jaar": "2026", "status": "in_voorbereiding"})
+    nieuwe_rij(data, "activiteiten", soort="basisprogramma", titel="Netwerkdag 2026", status="gepland", volgorde="0")
+    nieuwe_rij(data, "evaluaties", moment="november", datum="2026-12-01")
+    r = beheerder_client.post(url, data)
+    assert r.status_code == 200
+    assert "valt in november 2026" in foutmeldingen(r)
+    assert not Jaarplan.objects.filter(convenant=convenant, jaar=2026).exists()
+    data["evaluaties-0-datum"] = "2026-11-30"
+    r = beheerder_client.post(url, data)
+    assert r.status_code == 302, foutmeldingen(r)
+    plan = Jaarplan.objects.get(convenant=convenant, jaar=2026)
+    assert plan.evaluaties.get().voorzitter_g40.naam == "P. Depla"
+    assert plan.activiteiten.get().titel == "Netwerkdag 2026"
+
+
+def test_jaarplan_buiten_looptijd_in_admin_geweigerd(beheerder_client, referentiedata):
+    url = reverse("admin:jaarplannen_jaarplan_add")
+    data = formulierdata(beheerder_client.get(url))
+    data.update({"convenant": Convenant.objects.get(slug="2023-2027").pk, "jaar": "2028",
+                 "status": "in_voorbereiding"})
+    r = beheerder_client.post(url, data)
+    assert r.status_code == 200
+    assert "2028 valt buiten de looptijd van het convenant (2023–2027)" in foutmeldingen(r)

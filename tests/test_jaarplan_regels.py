@@ -343,3 +343,17 @@ def test_jaarplan_2023_heeft_skelet_per_pijler_en_themagroep(convenant):
     assert plan.activiteiten.filter(soort="basisprogramma").exists()
     pijlers = set(plan.activiteiten.exclude(themagroep__pijler=None).values_list("themagroep__pijler__naam", flat=True))
     assert pijlers == {"Fysiek", "Economie en Werk", "Sociaal"}
+
+
+def test_skelet_opnieuw_laden_verandert_niets(convenant):
+    from convenant.management.commands.bootstrap import laad_referentiedata
+
+    plan = Jaarplan.objects.get(convenant=convenant, jaar=2023)
+    eigen = plan.activiteiten.get(titel="Themagroep Europa")
+    eigen.doel, eigen.budget = "Eigen doel", "2500.00"
+    eigen.save()
+    voor = sorted(Activiteit.objects.values_list("pk", flat=True))
+    assert laad_referentiedata() == {}
+    assert sorted(Activiteit.objects.values_list("pk", flat=True)) == voor
+    eigen.refresh_from_db()
+    assert (eigen.doel, str(eigen.budget)) == ("Eigen doel", "2500.00")
