@@ -7,6 +7,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def doorwerking_naar_bevinding(apps, schema_editor):
+    Evaluatie = apps.get_model("jaarplannen", "Evaluatie")
+    Bevinding = apps.get_model("jaarplannen", "Bevinding")
+    for evaluatie in Evaluatie.objects.exclude(doorwerking=""):
+        Bevinding.objects.create(evaluatie=evaluatie, tekst=evaluatie.doorwerking, doorwerking="volgend")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -118,14 +125,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'betrokken partijen en bijdragen',
                 'ordering': ['projectblad', 'volgorde', 'pk'],
             },
-        ),
-        migrations.RemoveField(
-            model_name='evaluatie',
-            name='doorwerking',
-        ),
-        migrations.RemoveField(
-            model_name='historicalevaluatie',
-            name='doorwerking',
         ),
         migrations.AddField(
             model_name='convenantevaluatie',
@@ -412,5 +411,15 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='projectbladpartij',
             constraint=models.CheckConstraint(condition=models.Q(('bijdrage__isnull', True), ('bijdrage__gte', 0), _connector='OR'), name='projectblad_bijdrage_niet_negatief', violation_error_message='Een bijdrage kan niet negatief zijn.'),
+        ),
+        # Keep what was written as an evaluation's free-text carry-over: it becomes a finding.
+        migrations.RunPython(doorwerking_naar_bevinding, migrations.RunPython.noop),
+        migrations.RemoveField(
+            model_name='evaluatie',
+            name='doorwerking',
+        ),
+        migrations.RemoveField(
+            model_name='historicalevaluatie',
+            name='doorwerking',
         ),
     ]
