@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
+    path("rapportages/", include("overeenkomsten.urls_rapportages", namespace="rapportages")),
     path("", views.dashboard, name="home"),
 ]

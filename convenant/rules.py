@@ -58,6 +58,34 @@ def jaarplan_vaststellen_uiterlijk(jaar: int) -> datetime.date:
     return datetime.date(jaar, 3, 31)
 
 
+def maand_periode(jaar: int, maand: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a month: `maand_periode(2024, 7)` → 1 and 31 July 2024."""
+    begin = datetime.date(jaar, maand, 1)
+    volgende = datetime.date(jaar + (maand == 12), maand % 12 + 1, 1)
+    return begin, volgende - datetime.timedelta(days=1)
+
+
+def jaarplan_evaluatie_periode(jaar: int, maand: int) -> tuple[datetime.date, datetime.date]:
+    """A jaarplan is evaluated every year in July and in November (convenant art. 7c).
+
+    The evaluation of month `maand` of the plan for `jaar` falls inside that month:
+    31 July is in time for July, 1 August is not.
+    """
+    return maand_periode(jaar, maand)
+
+
+def evaluatie_rapporteren_uiterlijk(einde_evaluatieperiode: datetime.date) -> datetime.date:
+    """Planning date for reporting an evaluation to the directeur and the voorzitter.
+
+    The convenant (art. 7b, 7c) says the outcome is reported but sets no date; the
+    administration plans it by the end of the month after the evaluation period
+    (July → 31 August, November → 31 December, first half of 2027 → 31 July 2027),
+    so an unreported evaluation shows as overdue on the calendar.
+    """
+    volgende_maand = einde_evaluatieperiode + datetime.timedelta(days=1)
+    return maand_periode(volgende_maand.year, volgende_maand.month)[1]
+
+
 def convenant_evaluatie_periode(laatste_jaar: int) -> tuple[datetime.date, datetime.date]:
     """The convenant itself is evaluated in the first half of its last year."""
     return datetime.date(laatste_jaar, 1, 1), datetime.date(laatste_jaar, 6, 30)

@@ -25,3 +25,27 @@ class EvaluatieMoment(models.TextChoices):
 
 
 EVALUATIE_MAAND = {EvaluatieMoment.JULI: 7, EvaluatieMoment.NOVEMBER: 11}
+
+
+class Doorwerking(models.TextChoices):
+    """Where a finding of an evaluation is carried (convenant art. 7: ‘lopende c.q. volgende jaarplan’)."""
+
+    LOPEND = "lopend", "In het lopende jaarplan"
+    VOLGEND = "volgend", "In het volgende jaarplan"
+    GEEN = "geen", "Geen doorwerking"
+
+
+class VerplichtingSoort(models.TextChoices):
+    JAARPLAN_GEREED = "jaarplan_gereed", "Jaarplan gereed"
+    JAARPLAN_VASTSTELLING = "jaarplan_vaststelling", "Vaststelling jaarplan"
+    EVALUATIE = "evaluatie", "Evaluatie jaarplan"
+    RAPPORTAGE = "rapportage", "Rapportage evaluatie"
+    CONVENANTEVALUATIE = "convenantevaluatie", "Evaluatie convenant"
+    CONVENANTRAPPORTAGE = "convenantrapportage", "Rapportage evaluatie convenant"
+    OPZEGTERMIJN = "opzegtermijn", "Opzegtermijn overeenkomsten"
+
+
+class VerplichtingStatus(models.TextChoices):
+    UPCOMING = "upcoming", "Gepland"
+    DONE = "done", "Afgerond"
+    OVERDUE = "overdue", "Te laat"

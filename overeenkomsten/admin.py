@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from convenant import formatting, toegang
 
 from . import services, workflow
+from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
 from .constants import Status
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
@@ -74,7 +75,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op", "pdf_links",

@@ -58,7 +58,8 @@ VIEW_ALLES = {
     "convenant.view_pijler", "convenant.view_themagroep", "gemeenten.view_gemeente",
     "gemeenten.view_inwonertal", "overeenkomsten.view_samenwerkingsovereenkomst",
     "overeenkomsten.view_overeenkomstdocument", "jaarplannen.view_jaarplan", "jaarplannen.view_activiteit",
-    "jaarplannen.view_evaluatie", "jaarplannen.view_convenantevaluatie",
+    "jaarplannen.view_evaluatie", "jaarplannen.view_convenantevaluatie", "jaarplannen.view_bevinding",
+    "jaarplannen.view_projectblad", "jaarplannen.view_projectbladpartij",
 }
 
 
@@ -72,7 +73,7 @@ def test_groepen_met_precies_hun_rechten(db):
         "overeenkomsten.alle_gemeenten", "overeenkomsten.registreer_status",
         "overeenkomsten.corrigeer_inwoners", "overeenkomsten.bekijk_documenten",
         *(f"jaarplannen.{a}_{m}" for a in ("add", "change")
-          for m in ("jaarplan", "activiteit", "evaluatie", "convenantevaluatie")),
+          for m in ("jaarplan", "activiteit", "evaluatie", "convenantevaluatie", "bevinding")),
     }
     assert rechten(toegang.RELATIEMANAGER) == VIEW_ALLES | {
         "overeenkomsten.alle_gemeenten", "overeenkomsten.add_samenwerkingsovereenkomst",
@@ -86,15 +87,15 @@ def test_groepen_met_precies_hun_rechten(db):
         "overeenkomsten.view_samenwerkingsovereenkomst", "overeenkomsten.view_overeenkomstdocument",
         "overeenkomsten.bekijk_documenten",
     }
-    # nobody but a superuser deletes anything
-    assert not any("delete_" in r for g in toegang.ROLLEN for r in rechten(g))
+    # nobody but a superuser deletes anything or sees the calendar subscription tokens
+    assert not any("delete_" in r or "kalendertoken" in r for g in toegang.ROLLEN for r in rechten(g))
 
 
 # --- the admin ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("rol", "modellen"), [
-    ("secretariaat", 13), ("relatiemanager", 13), ("lezer", 12), ("coordinator", 2),
+    ("secretariaat", 15), ("relatiemanager", 15), ("lezer", 14), ("coordinator", 2),
 ])
 def test_beheer_toont_alleen_eigen_modellen(gebruikers, client, rol, modellen):
     r = als(client, gebruikers[rol]).get(reverse("admin:index"))
@@ -105,11 +106,14 @@ def test_beheer_toont_alleen_eigen_modellen(gebruikers, client, rol, modellen):
     assert "User" not in namen and "Group" not in namen
 
 
+LEZEN = {"download_zip", "exporteer_csv", "exporteer_xlsx"}  # PDFs and exports of what one may see
+
+
 @pytest.mark.parametrize(("rol", "rijen", "acties"), [
-    ("secretariaat", 81, {"actie_ontvangen", "actie_opzeggen", "actie_scan", "download_zip"}),
-    ("relatiemanager", 81, {"actie_verzenden", "download_zip"}),
-    ("lezer", 81, {"download_zip"}),
-    ("coordinator", 2, {"download_zip"}),  # Almere's 2019–2022 and 2023–2027 agreements
+    ("secretariaat", 81, {"actie_ontvangen", "actie_opzeggen", "actie_scan", *LEZEN}),
+    ("relatiemanager", 81, {"actie_verzenden", *LEZEN}),
+    ("lezer", 81, LEZEN),
+    ("coordinator", 2, LEZEN),  # Almere's 2019–2022 and 2023–2027 agreements
 ])
 def test_changelist_rijen_en_acties_per_rol(gebruikers, client, rol, rijen, acties):
     r = als(client, gebruikers[rol]).get(reverse(f"{OV}_changelist"))

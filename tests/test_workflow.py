@@ -414,7 +414,7 @@ def _inwonertal():
 @pytest.mark.parametrize(("maak", "veld", "nieuw", "label"), [
     (_inwonertal, "bron", "CBS StatLine 03759ned, herzien", "Bron"),
     (_jaarplan, "titel", "Jaarplan 2024: wonen en werken", "Titel"),
-    (_evaluatie, "bevindingen", "Basisprogramma loopt op schema", "Bevindingen"),
+    (_evaluatie, "samenvatting", "Basisprogramma loopt op schema", "Samenvatting"),
 ])
 def test_geschiedenis_in_admin_voor_inwoners_jaarplannen_evaluaties(referentiedata, beheerder_client,
                                                                      maak, veld, nieuw, label):

@@ -2,10 +2,12 @@
 
 Frozen here on purpose (a migration must not import code that changes later):
 - G40-secretariaat: sees everything, records receipts, scans, notices and
-  corrections of inhabitants, keeps the jaarplannen and evaluations;
+  corrections of inhabitants, keeps the jaarplannen and evaluations (with their findings);
 - Relatiemanager Platform31: sees everything, adds and edits agreements,
   records them as sent (the PDF is kept);
 - Lezer: sees everything except the documents (sent PDFs, signed scans);
+("Everything" is every view permission of the domain apps, except the historical
+models and the calendar subscription tokens, which only an administrator manages.)
 - G40-coördinator: sees only the agreement of the municipality of the person
   linked to the account (Persoon.gebruiker + Persoon.gemeente) and its documents.
 
@@ -20,7 +22,8 @@ from django.db import migrations
 
 DOMEIN_APPS = ["convenant", "gemeenten", "overeenkomsten", "jaarplannen"]
 
-ALLES_ZIEN = "*view"  # every view permission of the domain apps (not the historical models)
+ALLES_ZIEN = "*view"  # every view permission of the domain apps, see NIET_VOOR_ROLLEN
+NIET_VOOR_ROLLEN = {"jaarplannen.view_kalendertoken"}
 
 ROLLEN = {
     "G40-secretariaat": [
@@ -32,6 +35,7 @@ ROLLEN = {
         "jaarplannen.add_jaarplan", "jaarplannen.change_jaarplan",
         "jaarplannen.add_activiteit", "jaarplannen.change_activiteit",
         "jaarplannen.add_evaluatie", "jaarplannen.change_evaluatie",
+        "jaarplannen.add_bevinding", "jaarplannen.change_bevinding",
         "jaarplannen.add_convenantevaluatie", "jaarplannen.change_convenantevaluatie",
     ],
     "Relatiemanager Platform31": [
@@ -70,7 +74,7 @@ def maak_rollen(apps, schema_editor):
         naam for naam, p in alle.items()
         if p.content_type.app_label in DOMEIN_APPS and p.codename.startswith("view_")
         and not p.content_type.model.startswith("historical")
-    }
+    } - NIET_VOOR_ROLLEN
     for groepnaam, regels in ROLLEN.items():
         namen = set()
         for regel in regels:
@@ -101,7 +105,7 @@ class Migration(migrations.Migration):
         ("convenant", "0002_persoon_gebruiker"),
         ("gemeenten", "0001_initial"),
         ("overeenkomsten", "0002_rechten_en_verzenddatum"),
-        ("jaarplannen", "0001_initial"),
+        ("jaarplannen", "0003_bevindingen_projectbladen_kalendertoken"),
     ]
 
     operations = [

@@ -1,0 +1,267 @@
+"""The reports on agreements: the overview per convenant, the yearly invoice list, the comparison.
+
+Each report is a :class:`Tabel`: named columns with a kind (text, count, money,
+rate, date) and rows of plain Python values (``Decimal`` for money, ``date``
+for dates). :mod:`overeenkomsten.resources` writes a table as CSV or XLSX,
+the report pages show it with Dutch notation. Every report runs a fixed number
+of queries, however many municipalities there are.
+
+Choices made here (also in the README):
+
+- **Overview**: one row per agreement under the convenant, with the amount as
+  fixed in the agreement (its snapshot), not as recomputed from today's figures.
+- **Invoice list for year Y**: every agreement that runs in Y
+  (:meth:`Samenwerkingsovereenkomst.loopt_in_jaar`: its convenant covers Y and a
+  termination has not yet taken effect). Only signed agreements (status
+  ondertekend or opgezegd) are invoiceable; agreements that would run in Y but
+  are not signed yet are listed with ``factureerbaar = nee``, the reason “nog
+  niet getekend” and ``te_factureren = 0.00``, so finance sees who is still
+  missing without invoicing them. The full yearly amount is invoiced (the
+  convenants fix an amount per year and set no pro rata rule; a termination
+  always takes effect on 1 January).
+- **Comparison of two convenants** per municipality, from the agreements'
+  snapshots: with inhabitants i and rate t (old 0, new 1)::
+
+      verschil         = bedrag1 − bedrag0
+      tariefeffect     = (t1 − t0) × i0            (the old population at the new rate)
+      bevolkingseffect = verschil − tariefeffect   (= t1 × (i1 − i0) when no rounding is involved)
+
+  so tariefeffect + bevolkingseffect = verschil to the cent, always. A
+  municipality in only one convenant (Amstelveen joined in 2022) has no rate or
+  population effect: its whole amount is the ``deelnameeffect`` (+ for joining,
+  − for leaving), so for every row and for the totals
+  ``verschil = tariefeffect + bevolkingseffect + deelnameeffect``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from convenant import formatting
+from convenant.models import Convenant
+from convenant.rules import CENT
+
+from .constants import Status
+from .models import Samenwerkingsovereenkomst
+
+TEKST, AANTAL, BEDRAG, TARIEF, DATUM, STATUS = "tekst", "aantal", "bedrag", "tarief", "datum", "status"
+GETEKEND = (Status.ONDERTEKEND, Status.OPGEZEGD)
+NUL = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    naam: str          # the header in files; a contract for the columns the issue names
+    titel: str         # the header on a page
+    soort: str = TEKST
+    totaal: bool = False
+    op_pagina: bool = True  # False: only in files (the page shows the same thing otherwise)
+
+
+@dataclass
+class Tabel:
+    titel: str
+    bestandsnaam: str  # without extension
+    kolommen: list[Kolom]
+    rijen: list[dict] = field(default_factory=list)
+
+    def totalen(self) -> dict:
+        return {k.naam: sum((r[k.naam] or 0 for r in self.rijen), NUL if k.soort == BEDRAG else 0)
+                for k in self.kolommen if k.totaal}
+
+    def waarden(self, rij: dict) -> list:
+        return [rij[k.naam] for k in self.kolommen]
+
+
+def _basis(ov: Samenwerkingsovereenkomst) -> dict:
+    return {
+        "gemeente": ov.gemeente.naam,
+        "cbs_code": ov.gemeente.cbs_code,
+        "inwoners": ov.inwoners,
+        "peildatum": ov.peildatum,
+        "bedrag_per_jaar": ov.bedrag_per_jaar,
+        "status": ov.status,
+        "verzonden_op": ov.verzonden_op,
+        "ondertekend_op": ov.ondertekend_op,
+        "convenant": ov.convenant.slug,
+        "bijdrage_per_inwoner": ov.bijdrage_per_inwoner,
+        "status_omschrijving": ov.get_status_display(),
+        "verzonden_aan": ov.verzonden_aan,
+        "ontvangen_op": ov.ontvangen_op,
+        "opzegging_ontvangen_op": ov.opzegging_ontvangen_op,
+        "einddatum": ov.einddatum,
+        "pk": ov.pk,
+    }
+
+
+def _overeenkomsten(queryset=None):
+    qs = Samenwerkingsovereenkomst.objects.all() if queryset is None else queryset
+    return qs.select_related("gemeente", "convenant").order_by("gemeente__naam", "convenant__ingangsdatum")
+
+
+# --- overview ------------------------------------------------------------------
+
+OVERZICHT_KOLOMMEN = [
+    # the columns the issue names, in its order
+    Kolom("gemeente", "Gemeente"),
+    Kolom("cbs_code", "CBS-code"),
+    Kolom("inwoners", "Inwoners", AANTAL, totaal=True),
+    Kolom("peildatum", "Peildatum", DATUM),
+    Kolom("bedrag_per_jaar", "Bedrag per jaar", BEDRAG, totaal=True),
+    Kolom("status", "Status", STATUS),
+    Kolom("verzonden_op", "Verzonden op", DATUM),
+    Kolom("ondertekend_op", "Ondertekend op", DATUM),
+    # more
+    Kolom("convenant", "Convenant"),
+    Kolom("bijdrage_per_inwoner", "Bijdrage per inwoner", TARIEF),
+    Kolom("status_omschrijving", "Status (omschrijving)", op_pagina=False),
+    Kolom("verzonden_aan", "Verzonden aan"),
+    Kolom("ontvangen_op", "Getekend ontvangen op", DATUM),
+    Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM),
+    Kolom("einddatum", "Loopt tot en met", DATUM),
+]
+
+
+def overzicht(convenant: Convenant) -> Tabel:
+    """One row per agreement under `convenant`: what the command and the report page export."""
+    return overzicht_van(
+        Samenwerkingsovereenkomst.objects.filter(convenant=convenant),
+        titel=f"Overeenkomsten convenant {convenant.slug}",
+        bestandsnaam=f"overeenkomsten-{convenant.slug}",
+    )
+
+
+def overzicht_van(queryset, titel="Overeenkomsten", bestandsnaam="overeenkomsten") -> Tabel:
+    """The overview for any set of agreements (the admin's selection)."""
+    tabel = Tabel(titel, bestandsnaam, OVERZICHT_KOLOMMEN)
+    tabel.rijen = [_basis(ov) for ov in _overeenkomsten(queryset)]
+    return tabel
+
+
+# --- yearly invoice list ---------------------------------------------------------------
+
+FACTUURLIJST_KOLOMMEN = [
+    Kolom("jaar", "Jaar", op_pagina=False),
+    Kolom("gemeente", "Gemeente"),
+    Kolom("cbs_code", "CBS-code"),
+    Kolom("convenant", "Convenant"),
+    Kolom("inwoners", "Inwoners", AANTAL),
+    Kolom("peildatum", "Peildatum", DATUM),
+    Kolom("bijdrage_per_inwoner", "Bijdrage per inwoner", TARIEF),
+    Kolom("bedrag_per_jaar", "Bedrag per jaar", BEDRAG),
+    Kolom("factureerbaar", "Factureerbaar", op_pagina=False),
+    Kolom("te_factureren", "Te factureren", BEDRAG, totaal=True),
+    Kolom("status", "Status", STATUS),
+    Kolom("ondertekend_op", "Ondertekend op", DATUM),
+    Kolom("ontvangen_op", "Getekend ontvangen op", DATUM),
+    Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM),
+    Kolom("einddatum", "Loopt tot en met", DATUM),
+    Kolom("toelichting", "Toelichting"),
+]
+
+
+def factuurlijst(jaar: int) -> Tabel:
+    """Who owes what in `jaar`: every agreement that runs in that year; only signed ones invoiceable."""
+    tabel = Tabel(f"Factuurlijst {jaar}", f"factuurlijst-{jaar}", FACTUURLIJST_KOLOMMEN)
+    kandidaten = _overeenkomsten(Samenwerkingsovereenkomst.objects.filter(
+        convenant__ingangsdatum__lte=datetime.date(jaar, 12, 31),
+        convenant__einddatum__gte=datetime.date(jaar, 1, 1),
+    ))
+    for ov in kandidaten:
+        if not ov.loopt_in_jaar(jaar):
+            continue  # terminated: the notice has taken effect before this year
+        rij = _basis(ov)
+        getekend = ov.status in GETEKEND
+        if not getekend:
+            toelichting = "nog niet getekend"
+        elif ov.status == Status.OPGEZEGD:
+            toelichting = f"opgezegd; loopt tot en met {formatting.datum(ov.einddatum)}"
+        else:
+            toelichting = ""
+        rij.update(
+            jaar=jaar,
+            factureerbaar="ja" if getekend else "nee",
+            te_factureren=ov.bedrag_per_jaar if getekend else NUL,
+            toelichting=toelichting,
+        )
+        tabel.rijen.append(rij)
+    tabel.rijen.sort(key=lambda r: (r["factureerbaar"] != "ja", r["gemeente"]))
+    return tabel
+
+
+# --- comparison of two convenants ------------------------------------------------------------
+
+def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
+    return [
+        Kolom("gemeente", "Gemeente"),
+        Kolom("cbs_code", "CBS-code"),
+        Kolom("inwoners_oud", f"Inwoners {oud}", AANTAL, totaal=True),
+        Kolom("bijdrage_oud", f"Bijdrage per inwoner {oud}", TARIEF, op_pagina=False),
+        Kolom("bedrag_oud", f"Bedrag per jaar {oud}", BEDRAG, totaal=True),
+        Kolom("inwoners_nieuw", f"Inwoners {nieuw}", AANTAL, totaal=True),
+        Kolom("bijdrage_nieuw", f"Bijdrage per inwoner {nieuw}", TARIEF, op_pagina=False),
+        Kolom("bedrag_nieuw", f"Bedrag per jaar {nieuw}", BEDRAG, totaal=True),
+        Kolom("verschil", "Verschil per jaar", BEDRAG, totaal=True),
+        Kolom("tariefeffect", "Tariefeffect", BEDRAG, totaal=True),
+        Kolom("bevolkingseffect", "Bevolkingseffect", BEDRAG, totaal=True),
+        Kolom("deelnameeffect", "Deelname-effect", BEDRAG, totaal=True),
+        Kolom("peildatum_oud", f"Peildatum {oud}", DATUM, op_pagina=False),
+        Kolom("peildatum_nieuw", f"Peildatum {nieuw}", DATUM, op_pagina=False),
+        Kolom("status_oud", f"Status {oud}", STATUS),
+        Kolom("status_nieuw", f"Status {nieuw}", STATUS),
+        Kolom("toelichting", "Toelichting"),
+    ]
+
+
+def splits_verschil(oud, nieuw) -> dict:
+    """Split the change in yearly amount into rate, population and participation effects.
+
+    `oud` and `nieuw` are agreements (or None). See the module docstring for
+    the decomposition; the parts always add up to the change exactly.
+    """
+    bedrag_oud = oud.bedrag_per_jaar if oud else NUL
+    bedrag_nieuw = nieuw.bedrag_per_jaar if nieuw else NUL
+    verschil = bedrag_nieuw - bedrag_oud
+    if oud and nieuw:
+        tarief = ((nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner) * oud.inwoners).quantize(
+            CENT, rounding=ROUND_HALF_UP)
+        return {"verschil": verschil, "tariefeffect": tarief, "bevolkingseffect": verschil - tarief,
+                "deelnameeffect": NUL}
+    return {"verschil": verschil, "tariefeffect": NUL, "bevolkingseffect": NUL, "deelnameeffect": verschil}
+
+
+def vergelijking(oud: Convenant, nieuw: Convenant) -> Tabel:
+    tabel = Tabel(
+        f"Vergelijking convenant {oud.slug} en {nieuw.slug}",
+        f"vergelijking-{oud.slug}-{nieuw.slug}",
+        vergelijking_kolommen(oud.slug, nieuw.slug),
+    )
+    per_gemeente: dict[int, dict] = {}
+    for ov in _overeenkomsten(Samenwerkingsovereenkomst.objects.filter(convenant__in=[oud, nieuw])):
+        paar = per_gemeente.setdefault(ov.gemeente_id, {"gemeente": ov.gemeente})
+        paar["oud" if ov.convenant_id == oud.pk else "nieuw"] = ov
+    for paar in per_gemeente.values():
+        o, n = paar.get("oud"), paar.get("nieuw")
+        if o and n:
+            toelichting = ""
+        elif n:
+            toelichting = f"alleen in {nieuw.slug}"
+        else:
+            toelichting = f"niet in {nieuw.slug}"
+        tabel.rijen.append({
+            "gemeente": paar["gemeente"].naam,
+            "cbs_code": paar["gemeente"].cbs_code,
+            "inwoners_oud": o.inwoners if o else None,
+            "bijdrage_oud": o.bijdrage_per_inwoner if o else None,
+            "bedrag_oud": o.bedrag_per_jaar if o else None,
+            "inwoners_nieuw": n.inwoners if n else None,
+            "bijdrage_nieuw": n.bijdrage_per_inwoner if n else None,
+            "bedrag_nieuw": n.bedrag_per_jaar if n else None,
+            **splits_verschil(o, n),
+            "peildatum_oud": o.peildatum if o else None,
+            "peildatum_nieuw": n.peildatum if n else None,
+            "status_oud": o.status if o else "",
+            "status_nieuw": n.status if n else "",
+            "toelichting": toelichting,
+        })
+    return tabel

@@ -1,0 +1,189 @@
+"""Report pages (in the admin's look) and their CSV/XLSX downloads, under /rapportages/.
+
+- ``rapportages:index``         the list of reports
+- ``rapportages:overzicht``     /rapportages/overzicht/<convenant>/   (?formaat=csv|xlsx)
+- ``rapportages:factuurlijst``  /rapportages/factuurlijst/?jaar=2024  (&formaat=csv|xlsx)
+- ``rapportages:vergelijking``  /rapportages/vergelijking/?oud=2019-2022&nieuw=2023-2027 (&formaat=…)
+
+Only for logged-in staff who may view agreements; anonymous visitors are sent
+to the login page. The views only choose the report and its presentation; the
+numbers come from :mod:`overeenkomsten.rapportages`.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from convenant import formatting
+from convenant.models import Convenant
+
+from . import rapportages, resources
+from .constants import Status
+
+app_name = "rapportages"
+
+
+def mag_rapportages_zien(user) -> bool:
+    """Reports show every municipality's amounts: staff who may view all agreements."""
+    return user.is_active and user.is_staff and user.has_perm("overeenkomsten.view_samenwerkingsovereenkomst")
+
+
+def _toegang(view):
+    @login_required
+    def gecontroleerd(request, *args, **kwargs):
+        if not mag_rapportages_zien(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    gecontroleerd.__name__ = view.__name__
+    gecontroleerd.__doc__ = view.__doc__
+    return gecontroleerd
+
+
+def _cel(kolom, waarde) -> str:
+    if waarde is None or waarde == "":
+        return ""
+    match kolom.soort:
+        case rapportages.BEDRAG:
+            return formatting.euro(waarde)
+        case rapportages.TARIEF:
+            return formatting.tarief(waarde)
+        case rapportages.AANTAL:
+            return formatting.aantal(waarde)
+        case rapportages.DATUM:
+            return formatting.datum(waarde)
+        case rapportages.STATUS:
+            return Status(waarde).label
+    return str(waarde)
+
+
+def _weergave(tabel, rijen=None, totaal=True) -> dict:
+    """What the table template needs: headers, formatted cells, a totals row."""
+    kolommen = [k for k in tabel.kolommen if k.op_pagina]
+    rijen = tabel.rijen if rijen is None else rijen
+    getal = (rapportages.BEDRAG, rapportages.TARIEF, rapportages.AANTAL)
+    totalen = rapportages.Tabel(tabel.titel, tabel.bestandsnaam, tabel.kolommen, rijen).totalen()
+    return {
+        "koppen": [(k.titel, k.soort in getal) for k in kolommen],
+        "rijen": [
+            {"pk": r.get("pk"), "cellen": [(_cel(k, r[k.naam]), k.soort in getal) for k in kolommen]}
+            for r in rijen
+        ],
+        "totalen": [(_cel(k, totalen[k.naam]) if k.naam in totalen else "", k.soort in getal)
+                    for k in kolommen] if totaal and rijen else None,
+    }
+
+
+def _downloads(request) -> list[tuple[str, str]]:
+    query = request.GET.copy()
+    links = []
+    for formaat in resources.FORMATEN:
+        query["formaat"] = formaat
+        links.append((formaat.upper(), f"?{query.urlencode()}"))
+    return links
+
+
+def _formaat(request):
+    formaat = request.GET.get("formaat")
+    if formaat and formaat not in resources.FORMATEN:
+        raise Http404("Onbekend formaat.")
+    return formaat
+
+
+def _render(request, template, context):
+    return render(request, f"overeenkomsten/rapportages/{template}", {
+        **admin.site.each_context(request),
+        "downloads": _downloads(request),
+        "wijzig_url": "admin:overeenkomsten_samenwerkingsovereenkomst_change",
+        **context,
+    })
+
+
+@_toegang
+def index(request):
+    convenanten = list(Convenant.objects.order_by("ingangsdatum"))
+    jaren = sorted({j for c in convenanten for j in c.jaren})
+    return render(request, "overeenkomsten/rapportages/index.html", {
+        **admin.site.each_context(request),
+        "title": "Rapportages",
+        "convenanten": convenanten,
+        "jaren": jaren,
+    })
+
+
+@_toegang
+def overzicht(request, convenant):
+    convenant = get_object_or_404(Convenant, slug=convenant)
+    tabel = rapportages.overzicht(convenant)
+    if formaat := _formaat(request):
+        return resources.download(tabel, formaat)
+    return _render(request, "overzicht.html", {
+        "title": tabel.titel,
+        "convenant": convenant,
+        "tabel": _weergave(tabel),
+        "changelist": reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")
+        + f"?convenant__id__exact={convenant.pk}",
+    })
+
+
+@_toegang
+def factuurlijst(request):
+    convenanten = list(Convenant.objects.order_by("ingangsdatum"))
+    jaren = sorted({j for c in convenanten for j in c.jaren})
+    try:
+        jaar = int(request.GET.get("jaar") or timezone.localdate().year)
+    except ValueError:
+        raise Http404("Onbekend jaar.") from None
+    if not 1900 < jaar < 2200:
+        raise Http404("Onbekend jaar.")
+    tabel = rapportages.factuurlijst(jaar)
+    if formaat := _formaat(request):
+        return resources.download(tabel, formaat)
+    factureerbaar = [r for r in tabel.rijen if r["factureerbaar"] == "ja"]
+    niet_getekend = [r for r in tabel.rijen if r["factureerbaar"] != "ja"]
+    return _render(request, "factuurlijst.html", {
+        "title": tabel.titel,
+        "jaar": jaar,
+        "jaren": jaren,
+        "factureerbaar": _weergave(tabel, factureerbaar),
+        "niet_getekend": _weergave(tabel, niet_getekend, totaal=False),
+        "aantal_factureerbaar": len(factureerbaar),
+        "aantal_niet_getekend": len(niet_getekend),
+        "totaal": sum((r["te_factureren"] for r in factureerbaar), rapportages.NUL),
+        "totaal_niet_getekend": sum((r["bedrag_per_jaar"] for r in niet_getekend), rapportages.NUL),
+    })
+
+
+@_toegang
+def vergelijking(request):
+    convenanten = {c.slug: c for c in Convenant.objects.order_by("ingangsdatum")}
+    slugs = list(convenanten)
+    standaard_oud = "2019-2022" if "2019-2022" in convenanten else (slugs[-2] if len(slugs) > 1 else None)
+    standaard_nieuw = "2023-2027" if "2023-2027" in convenanten else (slugs[-1] if slugs else None)
+    oud = convenanten.get(request.GET.get("oud") or standaard_oud)
+    nieuw = convenanten.get(request.GET.get("nieuw") or standaard_nieuw)
+    if oud is None or nieuw is None:
+        raise Http404("Onbekend convenant.")
+    tabel = rapportages.vergelijking(oud, nieuw)
+    if formaat := _formaat(request):
+        return resources.download(tabel, formaat)
+    return _render(request, "vergelijking.html", {
+        "title": tabel.titel,
+        "oud": oud,
+        "nieuw": nieuw,
+        "convenanten": list(convenanten.values()),
+        "tabel": _weergave(tabel),
+        "totalen": tabel.totalen(),
+    })
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("overzicht/<slug:convenant>/", overzicht, name="overzicht"),
+    path("factuurlijst/", factuurlijst, name="factuurlijst"),
+    path("vergelijking/", vergelijking, name="vergelijking"),
+]
