@@ -117,11 +117,6 @@ class Samenwerkingsovereenkomst(models.Model):
     def __str__(self):
         return f"{self.gemeente} – {self.convenant.slug}"
 
-    def natural_key(self):
-        return (self.convenant.slug, self.gemeente.cbs_code)
-
-    natural_key.dependencies = ["convenant.convenant", "gemeenten.gemeente"]
-
     def save(self, *args, **kwargs):
         # The amount is always derived from the snapshot by the one rule.
         self.bedrag_per_jaar = rules.jaarbedrag(self.inwoners, self.bijdrage_per_inwoner)
@@ -139,6 +134,11 @@ class Samenwerkingsovereenkomst(models.Model):
             errors["ondertekend_op"] = "De ondertekening ligt vóór het collegebesluit."
         if errors:
             raise ValidationError(errors)
+
+    def natural_key(self):
+        return (self.convenant.slug, self.gemeente.cbs_code)
+
+    natural_key.dependencies = ["convenant.convenant", "gemeenten.gemeente"]
 
     @property
     def is_getekend(self) -> bool:
