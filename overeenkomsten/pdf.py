@@ -181,9 +181,12 @@ def render_veel(htmls: list[str], processen: int | None = None, voortgang=None) 
 
     import weasyprint  # noqa: F401  loaded once in the parent, shared by the forked workers
 
-    # Forked workers must not inherit an open database connection; they need none.
+    # Forked workers need no database connection: close the idle ones so none is shared.
+    # One inside a transaction (a test, ATOMIC_REQUESTS) stays open: closing it would break
+    # the transaction; the workers never touch it and leave through os._exit.
     for conn in connections.all(initialized_only=True):
-        conn.close()
+        if not conn.in_atomic_block:
+            conn.close()
     with ProcessPoolExecutor(max_workers=processen, mp_context=multiprocessing.get_context("fork")) as pool:
         for data in pool.map(html_naar_pdf, htmls, chunksize=1):
             resultaat.append(data)
