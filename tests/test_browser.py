@@ -4,6 +4,7 @@ import datetime
 import os
 import re
 
+from django.db import connections
 from django.urls import reverse
 
 import pytest
@@ -38,6 +39,9 @@ def browser():
             yield b
         finally:
             b.close()
+            # While Playwright's sync API runs, the ORM works in another context and so on a
+            # connection of its own; close it, or it outlives the test database.
+            connections.close_all()
 
 
 def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
