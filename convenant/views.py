@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from jaarplannen import kalender
 from overeenkomsten import workflow
 
 from . import dashboard as dashboard_data
@@ -30,7 +31,10 @@ def dashboard(request):
         # A G40-coördinator sees only their own municipality's agreement, in the admin.
         return HttpResponseRedirect(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist"))
     vandaag = workflow.vandaag()
-    convenanten = list(Convenant.objects.order_by("-ingangsdatum"))
+    convenanten = list(
+        Convenant.objects.select_related("vertegenwoordiger_platform31", "vertegenwoordiger_g40")
+        .order_by("-ingangsdatum")
+    )
     slug = request.GET.get("convenant")
     if slug:
         convenant = next((c for c in convenanten if c.slug == slug), None)
@@ -44,5 +48,9 @@ def dashboard(request):
         "convenant": convenant,
         "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,
         "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
+        "verplichtingen": (
+            kalender.voor_dashboard(vandaag, convenant=convenant)
+            if convenant and user.has_perm("jaarplannen.view_jaarplan") else None
+        ),
     }
     return render(request, "g40/dashboard.html", context)

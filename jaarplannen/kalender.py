@@ -252,12 +252,15 @@ def actuele_verplichtingen(vandaag: datetime.date | None = None) -> list[Verplic
     return sorted(uit, key=_volgorde)
 
 
-def voor_dashboard(vandaag: datetime.date | None = None, aantal: int = 6) -> list[Verplichting]:
+def voor_dashboard(
+    vandaag: datetime.date | None = None, aantal: int = 6, convenant: Convenant | None = None,
+) -> list[Verplichting]:
     """For the dashboard: the latest `aantal` overdue obligations, then the next `aantal` upcoming.
 
-    The full list is on the calendar page (`jaarplannen:kalender`).
+    Of `convenant` when given, else of the running convenant(s). The full list is
+    on the calendar page (`jaarplannen:kalender`).
     """
-    alles = actuele_verplichtingen(vandaag)
+    alles = verplichtingen(convenant, vandaag) if convenant else actuele_verplichtingen(vandaag)
     te_laat = [v for v in alles if v.status == VerplichtingStatus.OVERDUE][-aantal:]
     komend = [v for v in alles if v.status == VerplichtingStatus.UPCOMING][:aantal]
     return te_laat + komend

@@ -74,7 +74,7 @@ def test_ontbrekende_steden_met_status_laatst_verzonden_en_link(referentiedata, 
     workflow.markeer_verzonden(almere, D(2023, 1, 16), "griffie@almere.nl")
     workflow.markeer_verzonden(almere, D(2023, 2, 6), "burgemeester@almere.nl")
     html = pagina(beheerder_client)
-    tabel = html[html.index('id="ontbrekend"'):html.index('id="links"')]
+    tabel = html[html.index('id="ontbrekend"'):html.index('id="kalender"')]
     assert tabel.count("<tr>") == 41  # header + 40 cities
     link = reverse("admin:overeenkomsten_samenwerkingsovereenkomst_change", args=[almere.pk])
     rij = tabel[tabel.index(link):]
@@ -168,3 +168,11 @@ def test_kalender_plek_voor_een_fragment(referentiedata, beheerder_client, vanda
         context.update(deel.flatten())
     html = kind.render(Context(context))
     assert html.index("KALENDERFRAGMENT") > html.index('id="ontbrekend"')
+
+
+def test_dashboard_toont_verplichtingen_van_het_convenant(referentiedata, beheerder_client):
+    html = beheerder_client.get("/?convenant=2023-2027").content.decode()
+    blok = html[html.index('id="kalender"'):html.index('id="links"')]
+    assert "Verplichtingen uit het convenant" in blok
+    assert 'class="g40-kalender"' in blok and "Jaarplan" in blok
+    assert reverse("jaarplannen:kalender") in blok
