@@ -45,7 +45,8 @@ test-postgres:
 bench: install-test
 	$(PY) benchmarks/run.py
 
-lint:
+lint: $(VENV)/bin/python
+	$(PY) -m pip install -q ruff==0.17.6
 	$(PY) -m ruff check .
 
 clean:
