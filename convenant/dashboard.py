@@ -73,7 +73,9 @@ def _grafiek(convenant, ontvangsten: list[datetime.date], totaal: int) -> Grafie
     g.streef_x = x(convenant.streefdatum_overeenkomsten)
     g.labels_x = [
         (x(begin), formatting.datum(begin), "start"),
-        (g.streef_x, f"streefdatum {formatting.datum(convenant.streefdatum_overeenkomsten)}", "middle"),
+        # Near the right edge the label ends at the line, so it is not cut off.
+        (g.streef_x, f"streefdatum {formatting.datum(convenant.streefdatum_overeenkomsten)}",
+         "end" if g.streef_x > BREEDTE * 0.7 else "middle"),
     ]
     g.labels_y = [(y(0), "0"), (y(totaal), formatting.aantal(totaal))]
     return g

@@ -13,8 +13,12 @@ names every missing field.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -134,6 +138,30 @@ def maak_document(
 
 def render_overeenkomst_pdf(ov: Samenwerkingsovereenkomst, definitief: bool = False) -> bytes:
     return html_naar_pdf(maak_document(ov, definitief).html)
+
+
+class GeenVoorbeeld(Exception):
+    """The first page cannot be shown as an image on this machine."""
+
+
+def eerste_pagina_png_mogelijk() -> bool:
+    return shutil.which("pdftoppm") is not None
+
+
+def eerste_pagina_png(data: bytes, dpi: int = 80) -> bytes:
+    """The first page of a PDF as PNG, by poppler's pdftoppm (installed by the project's setup)."""
+    if not eerste_pagina_png_mogelijk():
+        raise GeenVoorbeeld("pdftoppm (poppler-utils) is niet geïnstalleerd; open de PDF zelf.")
+    with tempfile.TemporaryDirectory(prefix="g40-voorbeeld-") as map_:
+        uit = Path(map_) / "pagina"
+        try:
+            subprocess.run(
+                ["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-singlefile", "-", str(uit)],
+                input=data, capture_output=True, timeout=30, check=True,
+            )
+            return uit.with_suffix(".png").read_bytes()
+        except (subprocess.SubprocessError, OSError) as fout:
+            raise GeenVoorbeeld(f"De voorbeeldafbeelding kon niet worden gemaakt: {fout}") from fout
 
 
 def overeenkomsten_voor_pdf(queryset):

@@ -6,6 +6,7 @@ app_name = "overeenkomsten"
 urlpatterns = [
     path("<int:pk>/pdf/", views.overeenkomst_pdf, name="pdf"),
     path("<int:pk>/voorbeeld/", views.overeenkomst_voorbeeld, name="voorbeeld"),
+    path("<int:pk>/voorbeeld.png", views.overeenkomst_voorbeeld_png, name="voorbeeld_png"),
     path("documenten/<int:pk>/", views.document, name="document"),
     path("bijlage3/", views.bijlage3_nieuwste, name="bijlage3_nieuwste"),
     path("bijlage3/<slug:slug>/", views.bijlage3_pagina, name="bijlage3"),

@@ -4,7 +4,7 @@ Thin: every rule lives in `pdf`, `documenten` and `bijlage`; these views check
 who may see what and turn the result into a response.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,12 +56,27 @@ def overeenkomst_pdf(request, pk):
 def overeenkomst_voorbeeld(request, pk):
     ov = overeenkomst_voor(request, pk)
     return render(request, "overeenkomsten/voorbeeld.html", {
+        **admin.site.each_context(request),
         "ov": ov,
+        "png_beschikbaar": pdf.eerste_pagina_png_mogelijk(),
         "ontbrekend": pdf.ontbrekende_velden(ov),
         "documenten": ov.documenten.select_related("aangemaakt_door"),
         "mag_documenten_zien": toegang.mag_documenten_zien(request.user),
         "bestandsnaam": pdf.bestandsnaam(ov),
     })
+
+
+@login_required
+def overeenkomst_voorbeeld_png(request, pk):
+    """The first page of the agreement's PDF as an image, for the preview page."""
+    ov = overeenkomst_voor(request, pk)
+    try:
+        png = pdf.eerste_pagina_png(pdf.render_overeenkomst_pdf(ov))
+    except pdf.GeenVoorbeeld as fout:
+        return HttpResponse(str(fout), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -100,6 +115,7 @@ def bijlage3_nieuwste(request):
 def bijlage3_pagina(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     return render(request, "overeenkomsten/bijlage3_pagina.html", {
+        **admin.site.each_context(request),
         "b": bijlage3(convenant), "convenanten": Convenant.objects.all(), "link": True,
         "pdf_url": reverse("overeenkomsten:bijlage3_pdf", args=[slug]),
     })

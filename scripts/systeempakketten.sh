@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those that are missing.
-#   scripts/systeempakketten.sh run    -> what the app needs (PDF rendering, fonts)
-#   scripts/systeempakketten.sh test   -> plus PostgreSQL server, Chromium, poppler
+#   scripts/systeempakketten.sh run    -> what the app needs (PDF rendering, fonts, pdftoppm for previews)
+#   scripts/systeempakketten.sh test   -> plus PostgreSQL server and Chromium
 set -euo pipefail
 doel=${1:-run}
-pakketten=(libharfbuzz-subset0 fonts-crosextra-carlito fonts-dejavu-core)
+pakketten=(libharfbuzz-subset0 fonts-crosextra-carlito fonts-dejavu-core poppler-utils)
 if [ "$doel" = test ]; then
-  pakketten+=(postgresql chromium poppler-utils)
+  pakketten+=(postgresql chromium)
 fi
 
 ontbrekend=()

@@ -359,3 +359,16 @@ class TestCommando:
             ])
         assert einde.value.code != 0
         assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.skipif(not pdf.eerste_pagina_png_mogelijk(), reason="pdftoppm (poppler-utils) ontbreekt")
+def test_voorbeeld_toont_eerste_pagina_als_afbeelding(referentiedata, beheerder_client):
+    deventer = overeenkomst("2023-2027", "Deventer")
+    pagina = beheerder_client.get(reverse("overeenkomsten:voorbeeld", args=[deventer.pk])).content.decode()
+    assert reverse("overeenkomsten:voorbeeld_png", args=[deventer.pk]) in pagina
+    assert "G40-convenantadministratie" in pagina  # the admin's header, not Django's default
+    response = beheerder_client.get(reverse("overeenkomsten:voorbeeld_png", args=[deventer.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    breedte, hoogte = int.from_bytes(response.content[16:20], "big"), int.from_bytes(response.content[20:24], "big")
+    assert 1.35 < hoogte / breedte < 1.45  # an A4 page
