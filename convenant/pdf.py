@@ -53,3 +53,13 @@ def html_naar_pdf(html: str) -> bytes:
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     return html_naar_pdf(render_html(template_name, context))
+
+
+def pdf_response(data: bytes, bestandsnaam: str, bijlage: bool = False):
+    """An HTTP response that shows the PDF in the browser (or downloads it, `bijlage`)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/pdf")
+    soort = "attachment" if bijlage else "inline"
+    response["Content-Disposition"] = f'{soort}; filename="{bestandsnaam}"'
+    return response

@@ -79,9 +79,7 @@ def kalender_ics(request):
 def _document(request, inhoud_html, maak_pdf, bestandsnaam: str):
     if request.GET.get("formaat") == "html":
         return HttpResponse(inhoud_html())
-    response = HttpResponse(maak_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{bestandsnaam}"'
-    return response
+    return huisstijl.pdf_response(maak_pdf(), bestandsnaam)
 
 
 @login_required

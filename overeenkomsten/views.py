@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from convenant import toegang
 from convenant.models import Convenant
-from convenant.pdf import render_pdf
+from convenant.pdf import pdf_response, render_pdf
 
 from . import pdf
 from .bijlage import bijlage3
@@ -30,13 +30,6 @@ def zichtbare_overeenkomsten(user):
 def overeenkomst_voor(request, pk) -> Samenwerkingsovereenkomst:
     qs = pdf.overeenkomsten_voor_pdf(zichtbare_overeenkomsten(request.user))
     return get_object_or_404(qs, pk=pk)
-
-
-def pdf_response(data: bytes, bestandsnaam: str, bijlage: bool = False) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    soort = "attachment" if bijlage else "inline"
-    response["Content-Disposition"] = f'{soort}; filename="{bestandsnaam}"'
-    return response
 
 
 @login_required
