@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from simple_history.models import HistoricalRecords
 
-from convenant import rules
+from convenant import formatting, rules
 from convenant.models import Convenant
 from gemeenten.models import Gemeente
 
@@ -35,6 +35,11 @@ class Samenwerkingsovereenkomst(models.Model):
     )
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.CONCEPT, db_index=True,
+    )
+    ingangsdatum = models.DateField(
+        "ingangsdatum", null=True, blank=True,
+        help_text="Leeg: de ingangsdatum van het convenant. Alleen invullen voor een gemeente die "
+                  "tijdens de looptijd toetreedt.",
     )
 
     # What the agreement's text needs per city.
@@ -132,6 +137,13 @@ class Samenwerkingsovereenkomst(models.Model):
             errors["ontvangen_op"] = "De getekende overeenkomst kan niet vóór verzending ontvangen zijn."
         if self.collegebesluit_op and self.ondertekend_op and self.ondertekend_op < self.collegebesluit_op:
             errors["ondertekend_op"] = "De ondertekening ligt vóór het collegebesluit."
+        if self.ingangsdatum and self.convenant_id:
+            c = self.convenant
+            if not c.ingangsdatum <= self.ingangsdatum <= c.einddatum:
+                errors["ingangsdatum"] = (
+                    "De ingangsdatum valt buiten de looptijd van het convenant "
+                    f"({formatting.datum(c.ingangsdatum)} t/m {formatting.datum(c.einddatum)})."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -145,6 +157,11 @@ class Samenwerkingsovereenkomst(models.Model):
         return self.status in (Status.ONDERTEKEND, Status.OPGEZEGD)
 
     @property
+    def begint_op(self) -> datetime.date:
+        """First day the agreement runs: its own start date, else the convenant's."""
+        return self.ingangsdatum or self.convenant.ingangsdatum
+
+    @property
     def einddatum(self) -> datetime.date:
         """Last day the agreement runs: its own end, or earlier after a notice."""
         if self.opzegging_ontvangen_op:
@@ -152,7 +169,7 @@ class Samenwerkingsovereenkomst(models.Model):
         return self.convenant.einddatum
 
     def loopt_in_jaar(self, jaar: int) -> bool:
-        return self.convenant.ingangsdatum.year <= jaar <= self.einddatum.year
+        return self.begint_op.year <= jaar <= self.einddatum.year
 
 
 def document_pad(instance, filename):
