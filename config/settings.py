@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gemeenten",
     "overeenkomsten",
     "jaarplannen",
+    "bureau",
 ]
 
 MIDDLEWARE = [
