@@ -20,6 +20,19 @@ class PersoonAdmin(admin.ModelAdmin):
     list_select_related = ["organisatie", "gemeente"]
     autocomplete_fields = ["gemeente"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Linking an account grants nothing by itself (rights come from groups, which
+        # only a superuser edits); still only active staff accounts are offered, and
+        # a superuser's account only to a superuser.
+        if db_field.name == "gebruiker":
+            from django.contrib.auth import get_user_model
+
+            accounts = get_user_model().objects.filter(is_active=True, is_staff=True)
+            if not request.user.is_superuser:
+                accounts = accounts.filter(is_superuser=False)
+            kwargs["queryset"] = accounts.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Convenant)
 class ConvenantAdmin(SimpleHistoryAdmin):

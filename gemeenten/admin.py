@@ -161,13 +161,13 @@ class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
 
         voorstel = token = None
         if request.method == "POST":
-            form = CbsImportForm(request.POST, request.FILES)
+            form = self._formulier(request, request.POST, request.FILES)
             if form.is_valid():
                 inhoud = form.cleaned_data["bestand"].read()
                 naam = Path(form.cleaned_data["bestand"].name).name
                 voorstel = importeren.importeer(
                     inhoud, naam, form.cleaned_data["peildatum"], opslaan=False,
-                    werk_concepten_bij=form.cleaned_data["werk_concepten_bij"],
+                    werk_concepten_bij=form.cleaned_data.get("werk_concepten_bij", False),
                 )
                 if voorstel.geldig:
                     _verwijder_upload(sessie.get("token"))
@@ -175,12 +175,20 @@ class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
                     request.session["cbs_import"] = {
                         "token": token, "naam": naam,
                         "peildatum": form.cleaned_data["peildatum"].isoformat(),
-                        "werk_concepten_bij": form.cleaned_data["werk_concepten_bij"],
+                        "werk_concepten_bij": form.cleaned_data.get("werk_concepten_bij", False),
                     }
         else:
             laatste = Convenant.objects.order_by("-peildatum").values_list("peildatum", flat=True).first()
-            form = CbsImportForm(initial={"peildatum": laatste})
+            form = self._formulier(request, initial={"peildatum": laatste})
         return self._toon(request, form, voorstel, token)
+
+    def _formulier(self, *args, **kwargs):
+        request, *rest = args
+        form = CbsImportForm(*rest, **kwargs)
+        # Updating concept agreements is editing agreements: only for who may do that.
+        if not request.user.has_perm("overeenkomsten.change_samenwerkingsovereenkomst"):
+            del form.fields["werk_concepten_bij"]
+        return form
 
     def _bevestig(self, request, sessie):
         token = request.POST.get("token", "")
@@ -191,10 +199,12 @@ class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
             return redirect("admin:gemeenten_inwonertal_importeer")
         peildatum = datetime.date.fromisoformat(sessie["peildatum"])
         voorstel = importeren.importeer(
-            inhoud, sessie["naam"], peildatum, opslaan=True, werk_concepten_bij=sessie["werk_concepten_bij"],
+            inhoud, sessie["naam"], peildatum, opslaan=True,
+            werk_concepten_bij=sessie["werk_concepten_bij"]
+            and request.user.has_perm("overeenkomsten.change_samenwerkingsovereenkomst"),
         )
         if not voorstel.geldig:  # the data changed since the preview: show why, nothing written
-            return self._toon(request, CbsImportForm(initial={"peildatum": peildatum}), voorstel, None)
+            return self._toon(request, self._formulier(request, initial={"peildatum": peildatum}), voorstel, None)
         _verwijder_upload(token)
         request.session.pop("cbs_import", None)
         self.message_user(request, " ".join(voorstel.samenvatting()), messages.SUCCESS)

@@ -68,14 +68,20 @@ def rechten(groepnaam):
     return {f"{p.content_type.app_label}.{p.codename}" for p in groep.permissions.select_related("content_type")}
 
 
+GEGEVENS_BEHEREN = {  # convenant/0004: municipality data, persons and their account, CBS figures
+    "gemeenten.change_gemeente", "convenant.add_persoon", "convenant.change_persoon",
+    "gemeenten.add_inwonertal", "gemeenten.change_inwonertal",
+}
+
+
 def test_groepen_met_precies_hun_rechten(db):
-    assert rechten(toegang.SECRETARIAAT) == VIEW_ALLES | {
+    assert rechten(toegang.SECRETARIAAT) == VIEW_ALLES | GEGEVENS_BEHEREN | {
         "overeenkomsten.alle_gemeenten", "overeenkomsten.registreer_status",
         "overeenkomsten.corrigeer_inwoners", "overeenkomsten.bekijk_documenten",
         *(f"jaarplannen.{a}_{m}" for a in ("add", "change")
           for m in ("jaarplan", "activiteit", "evaluatie", "convenantevaluatie", "bevinding")),
     }
-    assert rechten(toegang.RELATIEMANAGER) == VIEW_ALLES | {
+    assert rechten(toegang.RELATIEMANAGER) == VIEW_ALLES | GEGEVENS_BEHEREN | {
         "overeenkomsten.alle_gemeenten", "overeenkomsten.add_samenwerkingsovereenkomst",
         "overeenkomsten.change_samenwerkingsovereenkomst", "overeenkomsten.verzend_overeenkomst",
         "overeenkomsten.bekijk_documenten",
