@@ -5,17 +5,18 @@ Views only choose what to show and how; the numbers come from
 what from :mod:`convenant.toegang`.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from convenant import formatting, toegang
 from convenant.models import Convenant
 from jaarplannen import kalender
-from overeenkomsten import rapportages, resources, workflow
-from overeenkomsten.constants import Status
+from overeenkomsten import berichten, rapportages, resources, workflow
+from overeenkomsten.constants import BerichtStatus, Status
 
 from . import dashboard as dashboard_data
 
@@ -55,12 +56,43 @@ def dashboard(request):
         "convenant": convenant,
         "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,
         "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
+        "mag_herinneren": user.has_perm(toegang.VERZENDEN),
         "verplichtingen": (
             kalender.voor_dashboard(vandaag, convenant=convenant)
             if convenant and user.has_perm(toegang.BEKIJK_JAARPLANNEN) else None
         ),
     }
     return render(request, "g40/dashboard.html", context)
+
+@transaction.non_atomic_requests  # each reminder commits, then leaves, before the page reports it
+@toegang.vereist(toegang.VERZENDEN, alle_gemeenten=True)
+def herinneringen(request, convenant):
+    """Reminders for one convenant: a confirmation page that lists the recipients, then POST to send.
+
+    Only agreements that were sent and are not yet signed get one (with the
+    sent PDF again); those not yet sent are listed for the relatiemanager.
+    """
+    convenant = get_object_or_404(Convenant.objects.select_related("platform31", "relatiemanager"),
+                                  slug=convenant)
+    lijst = berichten.herinneringen(convenant)
+    if request.method == "POST":
+        verstuurd = berichten.verstuur_herinneringen(lijst, request.user)
+        mislukt = [b for b in verstuurd if b.status == BerichtStatus.MISLUKT]
+        if not verstuurd:
+            messages.warning(request, "Er is geen herinnering verstuurd: geen verzonden overeenkomst wacht "
+                                      "op een handtekening.")
+        else:
+            (messages.error if mislukt else messages.success)(request, f"Herinneringen {convenant.slug}: "
+                                                                       f"{berichten.samenvatting(verstuurd)}")
+        return redirect(f"{reverse('home')}?convenant={convenant.slug}")
+    return render(request, "g40/herinneringen.html", {
+        **admin.site.each_context(request),
+        "title": f"Herinneringen {convenant.slug}",
+        "convenant": convenant,
+        "lijst": lijst,
+        **berichten.terugsturen_naar(convenant),
+    })
+
 
 def _cel(kolom, waarde) -> str:
     if waarde is None or waarde == "":

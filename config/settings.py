@@ -113,9 +113,21 @@ MEDIA_URL = "/media/"  # never served publicly: documents go through permission-
 # Uploaded signed scans are limited in size (bytes).
 MAX_SCAN_BYTES = env.int("MAX_SCAN_BYTES", default=20 * 1024 * 1024)
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# Mail: either one EMAIL_URL (django-environ, e.g. ``smtp+tls://user:password@mail.example.org:587``)
+# or the separate variables below. Without either, messages go to the console.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+if env("EMAIL_FILE_PATH", default=""):  # for django.core.mail.backends.filebased.EmailBackend
+    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="g40-secretariaat@localhost")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -13,5 +13,6 @@ urlpatterns = [
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
     path("rapportages/", include("bureau.urls", namespace="rapportages")),
+    path("herinneringen/<slug:convenant>/", views.herinneringen, name="herinneringen"),
     path("", views.dashboard, name="home"),
 ]

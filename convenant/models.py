@@ -187,6 +187,18 @@ class Convenant(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def contact(self, rol: str):
+        """The convenant's secretary (`Rol.SECRETARIS_G40`) or relatiemanager (`Rol.RELATIEMANAGER`).
+
+        The one place that answers "who is it": the person named on the convenant,
+        else the active person with that role in the reference data, else None.
+        """
+        velden = {Rol.SECRETARIS_G40: "secretaris_g40", Rol.RELATIEMANAGER: "relatiemanager"}
+        persoon = getattr(self, velden[rol]) if rol in velden else None
+        if persoon is not None and persoon.actief:
+            return persoon
+        return Persoon.objects.filter(rol=rol, actief=True).select_related("organisatie").order_by("naam").first()
+
     @property
     def jaren(self) -> list[int]:
         return list(range(self.ingangsdatum.year, self.einddatum.year + 1))

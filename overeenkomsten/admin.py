@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,8 +15,8 @@ from convenant import formatting, toegang
 from . import bewaking, services, workflow
 from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
-from .constants import Status
-from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
+from .constants import BerichtStatus, Status
+from .models import Bericht, OvereenkomstDocument, Samenwerkingsovereenkomst
 from .workflow_forms import FORMULIEREN, CorrectieForm
 
 SNAPSHOT = ["inwoners", "peildatum", "bijdrage_per_inwoner", "bedrag_per_jaar"]
@@ -74,6 +75,44 @@ class DocumentInline(admin.TabularInline):
         return document_link(obj)
 
 
+class BerichtInline(admin.TabularInline):
+    """Every e-mail about the agreement: when, to whom, what, by whom, and whether it went."""
+
+    model = Bericht
+    verbose_name_plural = "berichten (e-mail)"
+    fields = ["aangemaakt_op", "soort", "aan", "antwoord_aan", "onderwerp", "status_nl", "verstuurd_door",
+              "eml_link", "bijlage_link"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("eml", "bijlage", "verstuurd_door")
+
+    @admin.display(description="status")
+    def status_nl(self, obj):
+        if obj.status == BerichtStatus.MISLUKT:
+            return format_html('<strong class="bericht-mislukt">Mislukt: {}</strong>', obj.fout)
+        if obj.status == BerichtStatus.VERSTUURD and obj.verstuurd_op:
+            moment = timezone.localtime(obj.verstuurd_op)
+            return f"Verstuurd {formatting.datum(moment.date())}, {moment:%H:%M}"
+        return obj.get_status_display()
+
+    @admin.display(description="bericht")
+    def eml_link(self, obj):
+        return document_link(obj.eml)
+
+    @admin.display(description="bijlage")
+    def bijlage_link(self, obj):
+        return document_link(obj.bijlage) if obj.bijlage else "–"
+
+
 @admin.register(Samenwerkingsovereenkomst)
 class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
@@ -85,7 +124,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     list_select_related = ["gemeente", "convenant"]
     autocomplete_fields = ["gemeente"]
     date_hierarchy = "ontvangen_op"
-    inlines = [DocumentInline]
+    inlines = [DocumentInline, BerichtInline]
     actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan", "download_zip"]
     fieldsets = [
         (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
@@ -208,7 +247,10 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
 
     def get_urls(self):
         eigen = [
-            path("workflow/<str:overgang>/", self.admin_site.admin_view(self.overgang_view),
+            # Not one transaction per request: each agreement's step commits on its own, so the
+            # e-mail it sends (after commit) has gone, or failed, before the page reports it.
+            path("workflow/<str:overgang>/",
+                 transaction.non_atomic_requests(self.admin_site.admin_view(self.overgang_view)),
                  name=f"{self._info}_overgang"),
             path("<int:pk>/corrigeer-inwoners/", self.admin_site.admin_view(self.correctie_view),
                  name=f"{self._info}_correctie"),
@@ -255,6 +297,9 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
                         continue
                     gelukt += 1
                     self.message_user(request, tekst, messages.SUCCESS)
+                    gevolg = form.gevolg(ov)  # e.g. the e-mail, sent once the step committed
+                    if gevolg:
+                        self.message_user(request, gevolg[1], gevolg[0])
                 self.message_user(
                     request, f"{workflow.OVERGANG_LABEL[overgang]}: {gelukt} van {len(rijen)} "
                              f"overeenkomst{'en' if len(rijen) != 1 else ''} bijgewerkt.",

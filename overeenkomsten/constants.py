@@ -11,3 +11,15 @@ class Status(models.TextChoices):
 class DocumentSoort(models.TextChoices):
     VERZONDEN = "verzonden", "Verzonden PDF"
     GETEKEND = "getekend", "Getekende scan"
+    BERICHT = "bericht", "Verzonden e-mail (.eml)"
+
+
+class BerichtSoort(models.TextChoices):
+    OVEREENKOMST = "overeenkomst", "Overeenkomst"
+    HERINNERING = "herinnering", "Herinnering"
+
+
+class BerichtStatus(models.TextChoices):
+    WACHT = "wacht", "Wordt verstuurd"
+    VERSTUURD = "verstuurd", "Verstuurd"
+    MISLUKT = "mislukt", "Mislukt"

@@ -52,6 +52,11 @@ def bewaar_verzonden_pdf(ov: Samenwerkingsovereenkomst, gebruiker=None) -> Overe
     return _bewaar(ov, DocumentSoort.VERZONDEN, bestandsnaam(ov), data, gebruiker)
 
 
+def bewaar_bericht(ov: Samenwerkingsovereenkomst, naam: str, eml: bytes, gebruiker=None) -> OvereenkomstDocument:
+    """Keep an e-mail about the agreement exactly as it is sent (RFC 5322 bytes, `.eml`)."""
+    return _bewaar(ov, DocumentSoort.BERICHT, naam, eml, gebruiker)
+
+
 def controleer_pdf(bestand) -> bytes:
     """The uploaded file's bytes if it is a PDF of acceptable size; else ValidationError."""
     maximum = settings.MAX_SCAN_BYTES
@@ -83,5 +88,5 @@ def controleer_pdf(bestand) -> bytes:
 
 def bewaar_getekende_scan(ov: Samenwerkingsovereenkomst, bestand, gebruiker=None) -> OvereenkomstDocument:
     data = controleer_pdf(bestand)
-    naam = f"getekend-{ov.convenant.slug}-{ov.gemeente.slug}.pdf"
+    naam = f"{ov.convenant.slug}-{ov.gemeente.slug}.pdf"  # document_pad puts the kind in front
     return _bewaar(ov, DocumentSoort.GETEKEND, naam, data, gebruiker)

@@ -12,7 +12,7 @@ from convenant.models import Convenant
 from gemeenten.models import Gemeente
 
 from . import bewaking
-from .constants import DocumentSoort, Status
+from .constants import BerichtSoort, BerichtStatus, DocumentSoort, Status
 
 
 class OvereenkomstManager(models.Manager):
@@ -205,3 +205,43 @@ class OvereenkomstDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.overeenkomst} ({self.aangemaakt_op:%d-%m-%Y})"
+
+
+class Bericht(models.Model):
+    """One e-mail about an agreement (the agreement itself or a reminder), as sent or tried.
+
+    The exact message is kept as an `.eml` document (with its SHA-256); this row
+    says to whom, when, by whom and whether the mail server took it.
+    """
+
+    overeenkomst = models.ForeignKey(
+        Samenwerkingsovereenkomst, verbose_name="overeenkomst", on_delete=models.PROTECT,
+        related_name="berichten",
+    )
+    soort = models.CharField("soort", max_length=20, choices=BerichtSoort.choices)
+    aan = models.CharField("aan", max_length=500)
+    antwoord_aan = models.CharField("antwoord naar", max_length=300, blank=True)
+    onderwerp = models.CharField("onderwerp", max_length=300)
+    eml = models.ForeignKey(
+        OvereenkomstDocument, verbose_name="bericht (.eml)", on_delete=models.PROTECT, related_name="+",
+    )
+    bijlage = models.ForeignKey(
+        OvereenkomstDocument, verbose_name="bijlage", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField("status", max_length=20, choices=BerichtStatus.choices, default=BerichtStatus.WACHT)
+    fout = models.TextField("foutmelding", blank=True)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    verstuurd_op = models.DateTimeField("verstuurd op", null=True, blank=True)
+    verstuurd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="verstuurd door", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "bericht"
+        verbose_name_plural = "berichten"
+        ordering = ["-aangemaakt_op", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} aan {self.aan} ({self.get_status_display().lower()})"

@@ -16,6 +16,7 @@ from convenant.pdf import pdf_response, render_pdf
 
 from . import pdf
 from .bijlage import bijlage3
+from .constants import DocumentSoort
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
 
@@ -80,8 +81,9 @@ def document(request, pk):
         bestand = doc.bestand.open("rb")
     except FileNotFoundError:
         raise Http404("Het bestand ontbreekt op de server.") from None
+    eml = doc.soort == DocumentSoort.BERICHT  # a kept e-mail: downloaded, opened in a mail program
     response = FileResponse(
-        bestand, content_type="application/pdf", as_attachment=False,
+        bestand, content_type="message/rfc822" if eml else "application/pdf", as_attachment=eml,
         filename=doc.bestand.name.rsplit("/", 1)[-1],
     )
     response["X-Content-Type-Options"] = "nosniff"

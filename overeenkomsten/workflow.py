@@ -134,12 +134,21 @@ def _documenten():
     return documenten
 
 
-def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebruiker=None):
+def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebruiker=None, *, mailen: bool = False):
     """concept/verzonden → verzonden: record date and recipient, keep the exact PDF sent.
 
-    Returns the stored `OvereenkomstDocument`.
+    With `mailen`, `verzonden_aan` holds e-mail addresses and the PDF is mailed
+    to them (`berichten.verstuur_overeenkomst`: the .eml is kept beside the PDF,
+    the mail leaves after commit). Returns the stored PDF's `OvereenkomstDocument`.
     """
     verzonden_aan = (verzonden_aan or "").strip()
+    adressen = []
+    if mailen:
+        try:
+            adressen = _berichten().adressen_uit(verzonden_aan)
+        except ValidationError as fout:
+            raise _fout(ov, " ".join(fout.messages)) from None
+        verzonden_aan = ", ".join(adressen)
     with transaction.atomic():
         vers = _vergrendel(ov)
         _controleer_overgang(vers, "verzenden")
@@ -160,8 +169,16 @@ def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebru
                                  f"op {formatting.datum(verzonden_op)} aan {verzonden_aan}",
                 _via_workflow=True)
         document = _documenten().bewaar_verzonden_pdf(vers, gebruiker)
+        if mailen:
+            _berichten().verstuur_overeenkomst(vers, document, adressen, gebruiker)
     _ververs(ov, vers)
     return document
+
+
+def _berichten():
+    from . import berichten  # imports the document module, see _documenten
+
+    return berichten
 
 
 def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None):
@@ -248,24 +265,7 @@ def contactadressen(gemeente_ids) -> dict[int, list[str]]:
     """Where an agreement or a reminder goes, per municipality id, in one query.
 
     The municipality's G40 contact address when it has one, otherwise the
-    e-mail addresses of its active G40-coördinators.
+    e-mail addresses of its active G40-coördinators (`berichten.ontvangers`,
+    which also says which of the two it is).
     """
-    from convenant.constants import Rol
-    from convenant.models import Persoon
-    from gemeenten.models import Gemeente
-
-    gemeente_ids = list(gemeente_ids)
-    adressen: dict[int, list[str]] = {}
-    for pk, email in Gemeente.objects.filter(pk__in=gemeente_ids).exclude(contact_email="").values_list(
-        "pk", "contact_email"
-    ):
-        adressen[pk] = [email]
-    zonder = [pk for pk in gemeente_ids if pk not in adressen]
-    if zonder:
-        personen = (
-            Persoon.objects.filter(gemeente_id__in=zonder, rol=Rol.COORDINATOR, actief=True)
-            .exclude(email="").order_by("naam").values_list("gemeente_id", "email")
-        )
-        for pk, email in personen:
-            adressen.setdefault(pk, []).append(email)
-    return adressen
+    return {pk: o.adressen for pk, o in _berichten().ontvangers(gemeente_ids).items()}

@@ -39,10 +39,20 @@ class OvergangForm(forms.Form):
         """Run the step for one agreement; return what to tell the user."""
         raise NotImplementedError
 
+    def gevolg(self, ov):
+        """After the step's transaction committed: (level, text) to tell the user, or None."""
+        return None
+
 
 class VerzendenForm(OvergangForm):
     overgang = "verzenden"
     verzonden_op = datumveld("verzonden op")
+    per_email = forms.BooleanField(
+        label="per e-mail versturen", required=False, initial=True,
+        help_text="De definitieve PDF gaat per e-mail naar de adressen bij ‘Verzonden aan’ (gescheiden door "
+                  "komma's), met de relatiemanager als antwoordadres; het bericht wordt bij de overeenkomst "
+                  "bewaard. Zet uit als de overeenkomst per post of buiten de app is verzonden.",
+    )
 
     def __init__(self, *args, adressen=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,8 +70,27 @@ class VerzendenForm(OvergangForm):
     def voer_uit(self, ov, gebruiker):
         workflow.markeer_verzonden(
             ov, self.cleaned_data["verzonden_op"], self.cleaned_data[f"aan_{ov.pk}"], gebruiker,
+            mailen=self.cleaned_data["per_email"],
         )
         return f"{ov.gemeente}: verzonden op {formatting.datum(ov.verzonden_op)} aan {ov.verzonden_aan}."
+
+    def gevolg(self, ov):
+        if not self.cleaned_data["per_email"]:
+            return None
+        from django.contrib import messages
+
+        from .constants import BerichtStatus
+
+        bericht = ov.berichten.order_by("-pk").first()
+        if bericht is None:
+            return None
+        if bericht.status == BerichtStatus.MISLUKT:
+            return messages.ERROR, (
+                f"{ov.gemeente}: de e-mail aan {bericht.aan} is NIET verstuurd ({bericht.fout}). De overeenkomst "
+                f"staat wel als verzonden vastgelegd; verzend haar opnieuw zodra de mail werkt.")
+        if bericht.status == BerichtStatus.VERSTUURD:
+            return messages.SUCCESS, f"{ov.gemeente}: e-mail met de PDF verstuurd aan {bericht.aan}."
+        return messages.INFO, f"{ov.gemeente}: e-mail aan {bericht.aan} wordt verstuurd."
 
 
 class ScanVeld(forms.FileField):

@@ -60,6 +60,7 @@ VIEW_ALLES = {
     "overeenkomsten.view_overeenkomstdocument", "jaarplannen.view_jaarplan", "jaarplannen.view_activiteit",
     "jaarplannen.view_evaluatie", "jaarplannen.view_convenantevaluatie", "jaarplannen.view_bevinding",
     "jaarplannen.view_projectblad", "jaarplannen.view_projectbladpartij",
+    "overeenkomsten.view_bericht",  # the log of e-mails (convenant/0004)
 }
 
 
@@ -91,7 +92,7 @@ def test_groepen_met_precies_hun_rechten(db):
     }
     assert rechten(toegang.COORDINATOR) == {
         "overeenkomsten.view_samenwerkingsovereenkomst", "overeenkomsten.view_overeenkomstdocument",
-        "overeenkomsten.bekijk_documenten",
+        "overeenkomsten.bekijk_documenten", "overeenkomsten.view_bericht",
     }
     # nobody but a superuser deletes anything or sees the calendar subscription tokens
     assert not any("delete_" in r or "kalendertoken" in r for g in toegang.ROLLEN for r in rechten(g))
