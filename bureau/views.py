@@ -17,6 +17,8 @@ from convenant.models import Convenant
 from jaarplannen import kalender
 from overeenkomsten import berichten, rapportages, resources, workflow
 from overeenkomsten.constants import BerichtStatus, Status
+from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
+from overeenkomsten.pdf import ontbrekende_velden
 
 from . import dashboard as dashboard_data
 
@@ -36,8 +38,8 @@ def dashboard(request):
     """The secretary's overview of one convenant's agreements."""
     user = request.user
     if not toegang.ziet_alle_gemeenten(user):
-        # A G40-coördinator sees only their own municipality's agreement, in the admin.
-        return HttpResponseRedirect(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist"))
+        # A G40-coördinator sees only their own municipality: on their own page.
+        return HttpResponseRedirect(reverse("mijn_gemeente"))
     vandaag = workflow.vandaag()
     convenanten = list(
         Convenant.objects.select_related("vertegenwoordiger_platform31", "vertegenwoordiger_g40")
@@ -63,6 +65,40 @@ def dashboard(request):
         ),
     }
     return render(request, "g40/dashboard.html", context)
+
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+def mijn_gemeente(request):
+    """A G40-coördinator's own page: their municipality's agreements, documents, what is missing.
+
+    Everything comes through `convenant.toegang`, so nothing of another city can
+    show; staff who see every municipality belong on the desk.
+    """
+    user = request.user
+    if toegang.ziet_alle_gemeenten(user):
+        return redirect("home")
+    gemeente = toegang.gemeente_van(user)
+    overeenkomsten = list(
+        toegang.overeenkomsten_voor(user, Samenwerkingsovereenkomst.objects.all())
+        .select_related("convenant__vertegenwoordiger_platform31", "convenant__platform31", "gemeente")
+        .order_by("-convenant__ingangsdatum")
+    )
+    documenten = {}
+    if toegang.mag_documenten_zien(user):
+        for doc in toegang.documenten_voor(user, OvereenkomstDocument.objects.filter(
+                overeenkomst__in=overeenkomsten).order_by("-aangemaakt_op")):
+            documenten.setdefault(doc.overeenkomst_id, []).append(doc)
+    rijen = [{
+        "ov": ov,
+        "documenten": documenten.get(ov.pk, []),
+        "ontbreekt": [] if ov.is_getekend else ontbrekende_velden(ov),
+    } for ov in overeenkomsten]
+    return render(request, "g40/mijn_gemeente.html", {
+        **admin.site.each_context(request),
+        "title": f"Gemeente {gemeente}" if gemeente else "Mijn gemeente",
+        "gemeente": gemeente,
+        "rijen": rijen,
+    })
+
 
 @transaction.non_atomic_requests  # each reminder commits, then leaves, before the page reports it
 @toegang.vereist(toegang.VERZENDEN, alle_gemeenten=True)

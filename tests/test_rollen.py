@@ -259,7 +259,7 @@ def test_dashboard_per_rol(gebruikers, client, rol, status):
     r = als(client, gebruikers[rol]).get("/")
     assert r.status_code == status
     if status == 302:
-        assert r["Location"] == reverse(f"{OV}_changelist")
+        assert r["Location"] == reverse("mijn_gemeente")
     else:
         assert "1 van 41 ondertekend" in r.content.decode()
 
