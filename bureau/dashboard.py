@@ -21,6 +21,10 @@ GETEKEND = (Status.ONDERTEKEND, Status.OPGEZEGD)
 # The chart's drawing area (SVG user units); the SVG scales to the page width.
 BREEDTE, HOOGTE = 640, 200
 LINKS, RECHTS, BOVEN, ONDER = 44, 16, 16, 34
+# Estimated width of one character of a label, in SVG units, at the largest font size the
+# page uses (20px on a phone, where the chart is scaled down): used to thin the labels out.
+LETTERBREEDTE = 11
+TUSSENRUIMTE = 8
 
 
 @dataclass
@@ -70,14 +74,38 @@ def _grafiek(convenant, ontvangsten: list[datetime.date], totaal: int) -> Grafie
     punten.append((x(einde), y(teller)))
     g.lijn = " ".join(f"{px},{py}" for px, py in punten)
     g.streef_x = x(convenant.streefdatum_overeenkomsten)
-    g.labels_x = [
-        (x(begin), formatting.datum(begin), "start"),
-        # Near the right edge the label ends at the line, so it is not cut off.
-        (g.streef_x, f"streefdatum {formatting.datum(convenant.streefdatum_overeenkomsten)}",
-         "end" if g.streef_x > BREEDTE * 0.7 else "middle"),
-    ]
+    laatste = max(ontvangsten) if ontvangsten else None
+    g.labels_x = _dun_uit([  # most important first; a label that would overlap is left out
+        (g.streef_x, f"streefdatum {formatting.datum(convenant.streefdatum_overeenkomsten)}"),
+        (x(begin), formatting.datum(begin)),
+        *([(x(laatste), formatting.datum(laatste))] if laatste and laatste != begin else []),
+    ])
     g.labels_y = [(y(0), "0"), (y(totaal), formatting.aantal(totaal))]
     return g
+
+
+def _dun_uit(kandidaten: list[tuple[float, str]]) -> list[tuple[float, str, str]]:
+    """The date labels that fit: each kept inside the chart, none overlapping another.
+
+    Returns (x, text, text-anchor) in order of importance.
+    """
+    gekozen, vakken = [], []
+    for x, tekst in kandidaten:
+        w = len(tekst) * LETTERBREEDTE
+        if x - w / 2 >= 0 and x + w / 2 <= BREEDTE:
+            anker, links = "middle", x - w / 2
+        elif x + w <= BREEDTE:
+            anker, links = "start", max(x, 0)
+        else:
+            anker, links = "end", x - w
+        if links < 0:
+            continue
+        rechts = links + w
+        if any(links < b + TUSSENRUIMTE and a < rechts + TUSSENRUIMTE for a, b in vakken):
+            continue
+        vakken.append((links, rechts))
+        gekozen.append((x, tekst, anker))
+    return gekozen
 
 
 @dataclass

@@ -254,6 +254,13 @@ def vergelijking(request):
     nieuw = convenanten.get(request.GET.get("nieuw") or standaard_nieuw)
     if oud is None or nieuw is None:
         raise Http404("Onbekend convenant.")
+    if oud == nieuw:  # nothing to compare: say so, also to a download link
+        messages.error(request, f"Kies twee verschillende convenanten om te vergelijken; nu staat "
+                                f"{oud.slug} aan beide kanten.")
+        return _render(request, "vergelijking.html", {
+            "title": "Vergelijking van convenanten", "oud": oud, "nieuw": nieuw,
+            "convenanten": list(convenanten.values()), "tabel": None, "totalen": None,
+        })
     tabel = rapportages.vergelijking(oud, nieuw)
     if formaat := _formaat(request):
         return resources.download(tabel, formaat)

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from . import formatting
+from .geschiedenis import GeschiedenisAdmin
 from .models import Convenant, Organisatie, Persoon, Pijler, Themagroep
 
 
@@ -35,7 +34,7 @@ class PersoonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Convenant)
-class ConvenantAdmin(SimpleHistoryAdmin):
+class ConvenantAdmin(GeschiedenisAdmin):
     list_display = ["slug", "titel", "looptijd", "tarief", "peildatum_nl", "streefdatum_nl"]
     search_fields = ["slug", "titel"]
     list_select_related = ["vertegenwoordiger_platform31", "vertegenwoordiger_g40"]

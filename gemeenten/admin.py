@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.geschiedenis import GeschiedenisAdmin
 from convenant.models import Convenant
 
 from . import importeren
@@ -33,7 +33,7 @@ class InwonertalInline(admin.TabularInline):
 
 
 @admin.register(Gemeente)
-class GemeenteAdmin(SimpleHistoryAdmin):
+class GemeenteAdmin(GeschiedenisAdmin):
     list_display = ["naam", "cbs_code", "inwoners_laatst", "peildatum_laatst", "plaats", "lid_sinds"]
     search_fields = ["naam", "cbs_code", "cbs_naam"]
     list_filter = ["lid_tot"]
@@ -117,7 +117,7 @@ def _verwijder_upload(token: str) -> None:
 
 
 @admin.register(Inwonertal)
-class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
+class InwonertalAdmin(ExportMixin, GeschiedenisAdmin):
     resource_classes = [InwonertalResource]
     change_list_template = "admin/gemeenten/inwonertal/change_list_cbs.html"
     list_display = ["gemeente", "peildatum_nl", "inwoners", "bron"]

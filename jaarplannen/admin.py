@@ -8,10 +8,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
 from convenant.constants import Sjabloon
+from convenant.geschiedenis import GeschiedenisAdmin
 from convenant.models import Convenant
 
 from . import services
@@ -116,7 +116,7 @@ class EvaluatieInline(admin.TabularInline):
 
 
 @admin.register(Jaarplan)
-class JaarplanAdmin(SimpleHistoryAdmin):
+class JaarplanAdmin(GeschiedenisAdmin):
     list_display = [
         "__str__", "convenant", "status", "gereed_uiterlijk_nl", "gereed_op_nl", "vastgesteld_op_nl",
         "aantal_activiteiten", "totaal_budget", "pdf",
@@ -180,7 +180,7 @@ class JaarplanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activiteit)
-class ActiviteitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ActiviteitAdmin(ImportExportModelAdmin, GeschiedenisAdmin):
     resource_classes = [ActiviteitResource]
     import_template_name = "jaarplannen/admin/import.html"
     import_formats = IMPORTFORMATEN
@@ -257,7 +257,7 @@ def neem_bevindingen_over(modeladmin, request, queryset):
 
 
 @admin.register(Evaluatie)
-class EvaluatieAdmin(SimpleHistoryAdmin):
+class EvaluatieAdmin(GeschiedenisAdmin):
     list_display = [
         "__str__", "jaarplan", "moment", "datum_nl", "gerapporteerd_directeur_op_nl",
         "gerapporteerd_voorzitter_op_nl", "aantal_bevindingen",
@@ -302,7 +302,7 @@ class EvaluatieAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Bevinding)
-class BevindingAdmin(SimpleHistoryAdmin):
+class BevindingAdmin(GeschiedenisAdmin):
     list_display = ["__str__", "evaluatie", "activiteit", "doorwerking", "wordt_activiteit"]
     list_filter = ["doorwerking", "evaluatie__jaarplan__jaar", "evaluatie__moment"]
     search_fields = ["tekst", "activiteit__titel", "wordt_activiteit__titel"]
@@ -312,7 +312,7 @@ class BevindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConvenantEvaluatie)
-class ConvenantEvaluatieAdmin(SimpleHistoryAdmin):
+class ConvenantEvaluatieAdmin(GeschiedenisAdmin):
     list_display = ["convenant", "datum_nl", "gerapporteerd_directeur_op_nl", "gerapporteerd_voorzitter_op_nl"]
     autocomplete_fields = ["directeur_platform31", "voorzitter_g40"]
     list_select_related = ["convenant"]
@@ -348,7 +348,7 @@ class ProjectbladPartijInline(admin.TabularInline):
 
 
 @admin.register(Projectblad)
-class ProjectbladAdmin(SimpleHistoryAdmin):
+class ProjectbladAdmin(GeschiedenisAdmin):
     list_display = ["titel", "convenant", "jaar", "pijler", "themagroep", "totaal_budget_nl", "pdf"]
     list_filter = ["convenant", "jaar", "pijler"]
     search_fields = ["titel", "product"]

@@ -255,12 +255,13 @@ def actuele_verplichtingen(vandaag: datetime.date | None = None) -> list[Verplic
 def voor_dashboard(
     vandaag: datetime.date | None = None, aantal: int = 6, convenant: Convenant | None = None,
 ) -> list[Verplichting]:
-    """For the dashboard: the latest `aantal` overdue obligations, then the next `aantal` upcoming.
+    """For the dashboard: every overdue obligation (also of earlier years), then the next `aantal` upcoming.
 
     Of `convenant` when given, else of the running convenant(s). The full list is
-    on the calendar page (`jaarplannen:kalender`).
+    on the calendar page (`jaarplannen:kalender`). What is overdue stays in view
+    until it is recorded, however old it is.
     """
     alles = verplichtingen(convenant, vandaag) if convenant else actuele_verplichtingen(vandaag)
-    te_laat = [v for v in alles if v.status == VerplichtingStatus.OVERDUE][-aantal:]
+    te_laat = [v for v in alles if v.status == VerplichtingStatus.OVERDUE]
     komend = [v for v in alles if v.status == VerplichtingStatus.UPCOMING][:aantal]
     return te_laat + komend

@@ -1,21 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from convenant import formatting, toegang
+from convenant.geschiedenis import GeschiedenisAdmin
 
 from . import bewaking, services, workflow
 from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
-from .constants import BerichtStatus, Status
+from .constants import BerichtStatus, DocumentSoort, Status
 from .models import Bericht, OvereenkomstDocument, Samenwerkingsovereenkomst
 from .workflow_forms import FORMULIEREN, CorrectieForm
 
@@ -75,6 +76,24 @@ class DocumentInline(admin.TabularInline):
         return document_link(obj)
 
 
+class ScanFilter(admin.SimpleListFilter):
+    """Signed agreements with or without the signed scan kept (the dashboard's "nog zonder scan")."""
+
+    title = "getekende scan"
+    parameter_name = "scan"
+
+    def lookups(self, request, model_admin):
+        return [("zonder", "ondertekend, nog zonder scan"), ("met", "met getekende scan")]
+
+    def queryset(self, request, queryset):
+        scan = OvereenkomstDocument.objects.filter(overeenkomst=OuterRef("pk"), soort=DocumentSoort.GETEKEND)
+        if self.value() == "zonder":
+            return queryset.filter(status__in=[Status.ONDERTEKEND, Status.OPGEZEGD]).exclude(Exists(scan))
+        if self.value() == "met":
+            return queryset.filter(Exists(scan))
+        return queryset
+
+
 class BerichtInline(admin.TabularInline):
     """Every e-mail about the agreement: when, to whom, what, by whom, and whether it went."""
 
@@ -114,12 +133,12 @@ class BerichtInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, GeschiedenisAdmin):
     list_display = [
-        "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
+        "gemeente", "convenant_kort", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op", "pdf_links",
     ]
-    list_filter = ["convenant", "status"]
+    list_filter = ["convenant", "status", ScanFilter]
     search_fields = ["gemeente__naam", "gemeente__cbs_code", "vertegenwoordiger"]
     list_select_related = ["gemeente", "convenant"]
     autocomplete_fields = ["gemeente"]
@@ -201,6 +220,10 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
 
     # --- columns -------------------------------------------------------------------
 
+    @admin.display(description="convenant", ordering="convenant__ingangsdatum")
+    def convenant_kort(self, obj):
+        return obj.convenant.slug  # "2023-2027", not "Convenant 2023-2027": the list fits at 1366 px
+
     @admin.display(description="inwoners", ordering="inwoners")
     def inwoners_nl(self, obj):
         return formatting.aantal(obj.inwoners)
@@ -223,7 +246,8 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     def _naar_overgang(self, request, queryset, overgang):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
         url = reverse(f"admin:{self._info}_overgang", args=[overgang])
-        return HttpResponseRedirect(f"{url}?ids={ids}")
+        filters = self.get_preserved_filters(request)  # the list's filters, to return to afterwards
+        return HttpResponseRedirect(f"{url}?ids={ids}" + (f"&{filters}" if filters else ""))
 
     @admin.action(description="Als verzonden vastleggen …", permissions=["verzend"])
     def actie_verzenden(self, request, queryset):
@@ -257,8 +281,13 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
         ]
         return eigen + super().get_urls()
 
-    def _changelist_url(self):
-        return reverse(f"admin:{self._info}_changelist")
+    def _changelist_url(self, request=None):
+        """The agreements list, with the filters it had when the step was chosen."""
+        url = reverse(f"admin:{self._info}_changelist")
+        if request is None:
+            return url
+        return add_preserved_filters({"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+                                     url)
 
     def overgang_view(self, request, overgang):
         """Confirmation page of one workflow step for the selected agreements, and its execution."""
@@ -273,8 +302,9 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
         )
         if not overeenkomsten:
             self.message_user(request, "Geen (zichtbare) overeenkomsten gekozen.", messages.WARNING)
-            return HttpResponseRedirect(self._changelist_url())
+            return HttpResponseRedirect(self._changelist_url(request))
         rijen = [(ov, workflow.reden_weigering(ov, overgang)) for ov in overeenkomsten]
+        fouten = {}  # agreement pk → why the workflow refused it on confirmation
         toegestaan = [ov for ov, reden in rijen if reden is None]
         Form = FORMULIEREN[overgang]
         extra = {}
@@ -293,7 +323,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
                         with transaction.atomic():
                             tekst = form.voer_uit(ov, request.user)
                     except ValidationError as fout:
-                        self.message_user(request, f"Niet uitgevoerd. {' '.join(fout.messages)}", messages.ERROR)
+                        fouten[ov.pk] = " ".join(fout.messages)
                         continue
                     gelukt += 1
                     self.message_user(request, tekst, messages.SUCCESS)
@@ -305,7 +335,14 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
                              f"overeenkomst{'en' if len(rijen) != 1 else ''} bijgewerkt.",
                     messages.SUCCESS if gelukt == len(rijen) else messages.WARNING,
                 )
-                return HttpResponseRedirect(self._changelist_url())
+                if not fouten:
+                    return HttpResponseRedirect(self._changelist_url(request))
+                # Refused on confirmation: show the same page again for those, with the reason
+                # and what was typed (the bound form keeps it); a browser cannot keep a file.
+                rijen = [(ov, None) for ov in toegestaan if ov.pk in fouten]
+                toegestaan = [ov for ov, _ in rijen]
+                if request.FILES:
+                    form.add_error(None, "Het gekozen bestand is niet bewaard: kies het bestand opnieuw.")
         else:
             form = Form(overeenkomsten=toegestaan, **extra)
 
@@ -314,12 +351,12 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
             "opts": self.opts,
             "title": workflow.OVERGANG_LABEL[overgang],
             "overgang": overgang,
-            "rijen": [(ov, reden, form[f"aan_{ov.pk}"] if overgang == "verzenden" and not reden else None)
-                      for ov, reden in rijen],
+            "rijen": [(ov, reden, form[f"aan_{ov.pk}"] if overgang == "verzenden" and not reden else None,
+                       fouten.get(ov.pk)) for ov, reden in rijen],
             "toegestaan": toegestaan,
             "form": form,
-            "ids": ",".join(str(ov.pk) for ov in overeenkomsten),
-            "changelist_url": self._changelist_url(),
+            "ids": ",".join(str(ov.pk) for ov, _ in rijen),
+            "changelist_url": self._changelist_url(request),
         }
         return TemplateResponse(request, "admin/overeenkomsten/samenwerkingsovereenkomst/overgang.html", context)
 
@@ -364,7 +401,9 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
             for overgang, recht in OVERGANG_RECHT.items():
                 if workflow.mag(ov, overgang) and request.user.has_perm(recht):
                     url = reverse(f"admin:{self._info}_overgang", args=[overgang])
-                    knoppen.append((f"{url}?ids={ov.pk}", workflow.OVERGANG_LABEL[overgang]))
+                    filters = self.get_preserved_filters(request)
+                    knoppen.append((f"{url}?ids={ov.pk}" + (f"&{filters}" if filters else ""),
+                                    workflow.OVERGANG_LABEL[overgang]))
             if request.user.has_perm(toegang.CORRIGEER_INWONERS):
                 knoppen.append((reverse(f"admin:{self._info}_correctie", args=[ov.pk]), "Inwonertal corrigeren"))
             extra_context["workflow_knoppen"] = knoppen

@@ -112,10 +112,11 @@ OVERZICHT_KOLOMMEN = [
     Kolom("verzonden_op", "Verzonden op", DATUM),
     Kolom("ondertekend_op", "Ondertekend op", DATUM),
     # more
-    Kolom("convenant", "Convenant"),
-    Kolom("bijdrage_per_inwoner", "Bijdrage per inwoner", TARIEF),
+    # the page is one convenant's: its name and rate stand above the table, not in every row
+    Kolom("convenant", "Convenant", op_pagina=False),
+    Kolom("bijdrage_per_inwoner", "Bijdrage per inwoner", TARIEF, op_pagina=False),
     Kolom("status_omschrijving", "Status (omschrijving)", op_pagina=False),
-    Kolom("verzonden_aan", "Verzonden aan"),
+    Kolom("verzonden_aan", "Verzonden aan", op_pagina=False),
     Kolom("ontvangen_op", "Getekend ontvangen op", DATUM),
     Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM),
     Kolom("einddatum", "Loopt tot en met", DATUM),
@@ -143,7 +144,7 @@ def overzicht_van(queryset, titel="Overeenkomsten", bestandsnaam="overeenkomsten
 FACTUURLIJST_KOLOMMEN = [
     Kolom("jaar", "Jaar", op_pagina=False),
     Kolom("gemeente", "Gemeente"),
-    Kolom("cbs_code", "CBS-code"),
+    Kolom("cbs_code", "CBS-code", op_pagina=False),  # in the files; the page stays within 1366 px
     Kolom("convenant", "Convenant"),
     Kolom("inwoners", "Inwoners", AANTAL),
     Kolom("peildatum", "Peildatum", DATUM),
@@ -194,7 +195,7 @@ def factuurlijst(jaar: int) -> Tabel:
 def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
     return [
         Kolom("gemeente", "Gemeente"),
-        Kolom("cbs_code", "CBS-code"),
+        Kolom("cbs_code", "CBS-code", op_pagina=False),  # the page stays within 1366 px
         Kolom("inwoners_oud", f"Inwoners {oud}", AANTAL, totaal=True),
         Kolom("bijdrage_oud", f"Bijdrage per inwoner {oud}", TARIEF, op_pagina=False),
         Kolom("bedrag_oud", f"Bedrag per jaar {oud}", BEDRAG, totaal=True),
@@ -207,8 +208,8 @@ def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
         Kolom("deelnameeffect", "Deelname-effect", BEDRAG, totaal=True),
         Kolom("peildatum_oud", f"Peildatum {oud}", DATUM, op_pagina=False),
         Kolom("peildatum_nieuw", f"Peildatum {nieuw}", DATUM, op_pagina=False),
-        Kolom("status_oud", f"Status {oud}", STATUS),
-        Kolom("status_nieuw", f"Status {nieuw}", STATUS),
+        Kolom("status_oud", f"Status {oud}", STATUS, op_pagina=False),
+        Kolom("status_nieuw", f"Status {nieuw}", STATUS, op_pagina=False),
         Kolom("toelichting", "Toelichting"),
     ]
 

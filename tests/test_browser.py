@@ -94,3 +94,48 @@ def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
     assert (ov.status, ov.ontvangen_op) == (Status.ONDERTEKEND, datetime.date(2023, 2, 20))
     assert ov.documenten.get().soort == DocumentSoort.GETEKEND
     assert ov.history.first().history_user.username == "secretaris"
+
+
+# --- layout: no horizontal overflow at a laptop's 1366 px nor at a phone's 390 px -------------------
+
+BREEDTES = {"laptop": (1366, 768), "telefoon": (390, 844)}
+
+
+def test_geen_horizontale_overloop(transactional_db, live_server, referentiedata, django_user_model, browser):
+    """Screenshots go to /tmp/g40-layout-*.png (looked at by hand when the layout changes)."""
+    zorg_voor_rollen()
+    maak_gebruiker(django_user_model, toegang.SECRETARIAAT, "secretaris", wachtwoord="Geheim-voor-test-1")
+    conv = Convenant.objects.get(slug="2023-2027")
+    paginas = {
+        "overzicht": "/",
+        "overeenkomsten": f"{reverse('admin:overeenkomsten_samenwerkingsovereenkomst_changelist')}"
+                          f"?convenant__id__exact={conv.pk}",
+        "rapport": reverse("rapportages:overzicht", args=[conv.slug]),
+        "factuurlijst": f"{reverse('rapportages:factuurlijst')}?jaar=2024",
+        "vergelijking": reverse("rapportages:vergelijking"),
+    }
+    overloop = []
+    for apparaat, (breedte, hoogte) in BREEDTES.items():
+        context = browser.new_context(viewport={"width": breedte, "height": hoogte})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server.url}{reverse('admin:login')}")
+        page.fill("#id_username", "secretaris")
+        page.fill("#id_password", "Geheim-voor-test-1")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        for naam, url in paginas.items():
+            page.goto(f"{live_server.url}{url}")
+            page.screenshot(path=f"/tmp/g40-layout-{naam}-{breedte}.png", full_page=True)
+            scroll, venster = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if scroll > venster:
+                overloop.append(f"{naam} op {breedte} px: {scroll} > {venster}")
+            if apparaat == "laptop":  # on a laptop the tables fit; only a phone scrolls inside them
+                for kader, breed, zichtbaar in page.evaluate(
+                    "[...document.querySelectorAll('.results, .rapport-tabel, .g40-tabel')]"
+                    ".map(e => [e.className, e.scrollWidth, e.clientWidth])"
+                ):
+                    if breed > zichtbaar + 1:
+                        overloop.append(f"{naam} op {breedte} px: tabel in {kader} {breed} > {zichtbaar}")
+        context.close()
+    assert not overloop, overloop
