@@ -152,8 +152,10 @@ def test_dashboard_eerst_te_laat_dan_komend(referentiedata):
     te_laat = [v for v in items if v.status == "overdue"]
     komend = [v for v in items if v.status == "upcoming"]
     assert items == te_laat + komend
-    # The latest three overdue, not the whole backlog (that is on the calendar page).
-    assert [v.omschrijving for v in te_laat] == [
+    # Every overdue obligation, however old (issue 10: the dashboard hid the older ones); only
+    # what is coming is cut off (the rest is on the calendar page).
+    assert te_laat == [v for v in kalender.actuele_verplichtingen(D(2024, 2, 1)) if v.status == "overdue"]
+    assert [v.omschrijving for v in te_laat][-3:] == [
         "Evaluatie jaarplan 2023 (november)",
         "Rapportage evaluatie november 2023 aan de directeur van Platform31 en de voorzitter van de G40",
         "Jaarplan 2024 gereed",
