@@ -4,6 +4,7 @@ Development runs with DEBUG on and an embedded SQLite database; production
 sets DEBUG off, a SECRET_KEY and a PostgreSQL DATABASE_URL (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    # Login protection (see "Inloggen en beveiliging" below)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "beheer",
     "convenant",
     "gemeenten",
     "overeenkomsten",
@@ -54,9 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "beheer.tweestaps.TweestapsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +103,37 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"
+
+# --- Inloggen en beveiliging (issue 9) -------------------------------------
+# Throttling and lockout (django-axes), on in every configuration. An account is
+# locked after AXES_FAILURE_LIMIT failed attempts from anywhere ("username"), and
+# so is an address after that many failures on any accounts ("ip_address"); each
+# entry of the list locks on its own. The lock ends after AXES_COOLOFF_TIME or with
+# `manage.py axes_reset_username NAAM`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTEN", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "beheer/geblokkeerd.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy every request comes from the proxy; with ACHTER_PROXY the
+# client address is the last X-Forwarded-For entry, the one the proxy itself added.
+ACHTER_PROXY = env.bool("ACHTER_PROXY", default=False)
+AXES_CLIENT_IP_CALLABLE = "beheer.tweestaps.client_ip"
+
+# Two-factor authentication (TOTP, django-otp) for every staff login, required
+# unless DEBUG is on. Devices are enrolled with `manage.py tweestapsverificatie`
+# or by a superuser in the admin (see README).
+OTP_VERPLICHT = env.bool("OTP_VERPLICHT", default=not DEBUG)
+OTP_TOTP_ISSUER = "G40-convenant"
+
+# Password reset by e-mail (staff accounts only); the link is valid this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Dutch interface. Thousand separators are applied explicitly where a number is
 # shown (see convenant.formatting), not globally: a global setting would also

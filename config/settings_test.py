@@ -14,3 +14,8 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Two-factor login is switched on by the tests that are about it (tests/test_inloggen.py,
+# the browser test); elsewhere force_login stands for a completed login.
+OTP_VERPLICHT = False
+

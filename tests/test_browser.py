@@ -8,6 +8,8 @@ from django.db import connections
 from django.urls import reverse
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from convenant import toegang
 from convenant.models import Convenant
@@ -45,10 +47,12 @@ def browser():
 
 
 def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
-    transactional_db, live_server, referentiedata, django_user_model, browser, tmp_path,
+    transactional_db, live_server, referentiedata, django_user_model, browser, tmp_path, settings,
 ):
+    settings.OTP_VERPLICHT = True  # as in production: password and a code from the authenticator app
     zorg_voor_rollen()  # an earlier transactional test may have flushed what the migrations wrote
-    maak_gebruiker(django_user_model, toegang.SECRETARIAAT, "secretaris", wachtwoord="Geheim-voor-test-1")
+    secretaris = maak_gebruiker(django_user_model, toegang.SECRETARIAAT, "secretaris", wachtwoord="Geheim-voor-test-1")
+    app = TOTPDevice.objects.create(user=secretaris, name="authenticator-app", confirmed=True)
     conv = Convenant.objects.get(slug="2023-2027")
     # Almere's agreement went out in January (as historic data, without rendering a PDF here).
     Samenwerkingsovereenkomst.objects.filter(convenant=conv, gemeente__naam="Almere").update(
@@ -65,6 +69,7 @@ def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
     assert page.url.startswith(f"{live_server.url}{reverse('admin:login')}")
     page.fill("#id_username", "secretaris")
     page.fill("#id_password", "Geheim-voor-test-1")
+    page.fill("#id_otp_token", str(totp(app.bin_key, step=app.step, t0=app.t0, digits=app.digits)).zfill(6))
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     assert page.inner_text("#aantal-ondertekend") == "1 van 41 ondertekend"
