@@ -19,3 +19,15 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # the browser test); elsewhere force_login stands for a completed login.
 OTP_VERPLICHT = False
 
+# Tests run with DEBUG off but without collectstatic: plain static storage (the
+# manifest storage would fail on every {% static %}), and no HTTPS redirect for
+# the test client and the live server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# WhiteNoise finds the files where they are (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -63,6 +63,9 @@ def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(20_000)
+    # Content-Security-Policy: the browser reports every blocked inline script or style on the console.
+    csp_meldingen = []
+    page.on("console", lambda m: csp_meldingen.append(m.text) if "Content Security Policy" in m.text else None)
 
     # Anonymous: only the login page.
     page.goto(f"{live_server.url}/")
@@ -94,6 +97,10 @@ def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
     page.goto(f"{live_server.url}/")
     assert page.inner_text("#aantal-ondertekend") == "2 van 41 ondertekend"
     assert "Almere" not in page.inner_text("#ontbrekend")
+    # The script from static/ ran (the progress bar got its width) and nothing was blocked.
+    assert page.eval_on_selector("#voortgang .g40-balk span", "e => e.style.width") == f"{round(200 / 41)}%"
+    page.goto(f"{live_server.url}{reverse('jaarplannen:kalender')}")
+    assert csp_meldingen == []
 
     ov = Samenwerkingsovereenkomst.objects.get(convenant=conv, gemeente__naam="Almere")
     assert (ov.status, ov.ontvangen_op) == (Status.ONDERTEKEND, datetime.date(2023, 2, 20))

@@ -5,6 +5,7 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beheer import tweestaps
