@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= True
 
-.PHONY: run serve test test-sqlite test-postgres install install-test bench lint clean
+.PHONY: run serve belasting test test-sqlite test-postgres install install-test bench lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ run: install
 serve: install
 	$(PY) manage.py bootstrap
 	PYTHON=$(PY) DEBUG=False bash scripts/serve.sh
+
+# Load test: make serve's configuration with 20 logged-in users for 60 s (locust, own venv), on a
+# throw-away PostgreSQL server when one is installed, else SQLite. Prints throughput and p50/p95/p99.
+belasting: install
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  PYTHON=$(PY) bash scripts/met-postgres.sh bash scripts/belasting.sh; \
+	else PYTHON=$(PY) bash scripts/belasting.sh; fi
 
 test: install-test
 	$(MAKE) test-sqlite
