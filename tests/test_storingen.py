@@ -41,8 +41,8 @@ def save(self, *a, **k):
         teken.write_text("halverwege")
         time.sleep(120)
 Inwonertal.save = save
-call_command("importeer_inwoners", bestand, "--peildatum", "%s")
-""" % PEILDATUM
+call_command("importeer_inwoners", bestand, "--peildatum", sys.argv[3])
+"""
 
 
 def pg_ctl(*args):
@@ -69,7 +69,7 @@ def test_import_heel_of_niet_als_postgres_wegvalt(referentiedata, tmp_path):
                DATABASE_URL=(f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
                              f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}"))
     connection.close()
-    proces = subprocess.Popen([sys.executable, "-c", IMPORT_MET_PAUZE, str(teken), str(bestand)], cwd=BASIS,
+    proces = subprocess.Popen([sys.executable, "-c", IMPORT_MET_PAUZE, str(teken), str(bestand), PEILDATUM], cwd=BASIS,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         eind = time.monotonic() + 120

@@ -10,6 +10,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from convenant import toegang
