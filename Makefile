@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= True
 
-.PHONY: run serve belasting test test-sqlite test-postgres install install-test bench lint clean
+.PHONY: run serve belasting test test-sqlite test-postgres install install-test bench lint lagen clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,7 @@ belasting: install
 	else PYTHON=$(PY) bash scripts/belasting.sh; fi
 
 test: install-test
+	$(MAKE) lagen
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -58,9 +59,14 @@ test-postgres:
 bench: install-test
 	$(PY) benchmarks/run.py
 
-lint: $(VENV)/bin/python
+# The apps' import layers (pyproject.toml [tool.importlinter]); part of `make test` and `make lint`.
+lagen: $(VENV)/.test
+	$(VENV)/bin/lint-imports --no-cache
+
+lint: $(VENV)/.test
 	$(PY) -m pip install -q ruff==0.17.6
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gemeenten",
     "overeenkomsten",
     "jaarplannen",
+    "bureau",
 ]
 
 MIDDLEWARE = [

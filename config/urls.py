@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from beheer import views as beheer_views
 from beheer.tweestaps import G40AdminSite
-from convenant import views
+from bureau import views
 
 # The admin demands a second factor when settings.OTP_VERPLICHT is on (beheer.tweestaps).
 admin.site.__class__ = G40AdminSite
@@ -19,6 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
-    path("rapportages/", include("overeenkomsten.urls_rapportages", namespace="rapportages")),
+    path("rapportages/", include("bureau.urls", namespace="rapportages")),
     path("", views.dashboard, name="home"),
 ]
