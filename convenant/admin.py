@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import formatting
+from .admin_toegang import GemeenteBereikMixin
 from .models import Convenant, Organisatie, Persoon, Pijler, Themagroep
 
 
@@ -13,7 +14,8 @@ class OrganisatieAdmin(admin.ModelAdmin):
 
 
 @admin.register(Persoon)
-class PersoonAdmin(admin.ModelAdmin):
+class PersoonAdmin(GemeenteBereikMixin, admin.ModelAdmin):
+    # Platform31's people have no municipality: only who sees all municipalities sees them.
     list_display = ["naam", "functie", "rol", "organisatie", "gemeente", "email", "actief"]
     list_filter = ["rol", "organisatie", "actief"]
     search_fields = ["naam", "functie", "email", "gemeente__naam"]

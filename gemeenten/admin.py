@@ -17,6 +17,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.admin_toegang import GemeenteBereikMixin, ImportExportRechtenMixin
 from convenant.models import Convenant
 
 from . import importeren
@@ -33,7 +34,8 @@ class InwonertalInline(admin.TabularInline):
 
 
 @admin.register(Gemeente)
-class GemeenteAdmin(SimpleHistoryAdmin):
+class GemeenteAdmin(GemeenteBereikMixin, SimpleHistoryAdmin):
+    gemeente_pad = "pk"
     list_display = ["naam", "cbs_code", "inwoners_laatst", "peildatum_laatst", "plaats", "lid_sinds"]
     search_fields = ["naam", "cbs_code", "cbs_naam"]
     list_filter = ["lid_tot"]
@@ -117,7 +119,7 @@ def _verwijder_upload(token: str) -> None:
 
 
 @admin.register(Inwonertal)
-class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
+class InwonertalAdmin(GemeenteBereikMixin, ImportExportRechtenMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [InwonertalResource]
     change_list_template = "admin/gemeenten/inwonertal/change_list_cbs.html"
     list_display = ["gemeente", "peildatum_nl", "inwoners", "bron"]

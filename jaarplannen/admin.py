@@ -11,6 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.admin_toegang import ImportExportRechtenMixin
 from convenant.constants import Sjabloon
 from convenant.models import Convenant
 
@@ -180,7 +181,7 @@ class JaarplanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activiteit)
-class ActiviteitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ActiviteitAdmin(ImportExportRechtenMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ActiviteitResource]
     import_template_name = "jaarplannen/admin/import.html"
     import_formats = IMPORTFORMATEN

@@ -19,6 +19,11 @@ from .bijlage import bijlage3
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
 
+# Bijlage 3 lists every participating city with its amount: like the reports, only for staff
+# who see all municipalities (a G40-coördinator gets 403; see the README's role table).
+BIJLAGE3 = toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN, alle_gemeenten=True)
+
+
 def zichtbare_overeenkomsten(user):
     """The agreements this user may see: all, or a G40-coördinator's own (see convenant.toegang)."""
     return toegang.overeenkomsten_voor(user, Samenwerkingsovereenkomst.objects.all())
@@ -89,7 +94,7 @@ def document(request, pk):
     return response
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_nieuwste(request):
     convenant = Convenant.objects.order_by("-ingangsdatum").first()
     if convenant is None:
@@ -98,7 +103,7 @@ def bijlage3_nieuwste(request):
     return redirect("overeenkomsten:bijlage3", slug=convenant.slug)
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_pagina(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     return render(request, "overeenkomsten/bijlage3_pagina.html", {
@@ -108,7 +113,7 @@ def bijlage3_pagina(request, slug):
     })
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_pdf(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     data = render_pdf("overeenkomsten/bijlage3.html", {
