@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
 from convenant.admin_toegang import GemeenteBereikMixin, ImportExportRechtenMixin
+from convenant.formules import EXPORTFORMATEN
 from convenant.models import Convenant
 
 from . import importeren
@@ -121,6 +122,7 @@ def _verwijder_upload(token: str) -> None:
 @admin.register(Inwonertal)
 class InwonertalAdmin(GemeenteBereikMixin, ImportExportRechtenMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [InwonertalResource]
+    export_formats = EXPORTFORMATEN  # text that could be a formula is neutralised
     change_list_template = "admin/gemeenten/inwonertal/change_list_cbs.html"
     list_display = ["gemeente", "peildatum_nl", "inwoners", "bron"]
     list_filter = ["peildatum"]

@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
+from convenant.formules import EXPORTFORMATEN as VEILIGE_EXPORTFORMATEN
 from convenant.models import Convenant, Persoon, Themagroep
 
 from .constants import ActiviteitSoort, ActiviteitStatus
@@ -331,7 +332,7 @@ class CSV(base_formats.CSV):
 
 
 IMPORTFORMATEN = [CSV, base_formats.XLSX]
-EXPORTFORMATEN = [base_formats.CSV, base_formats.XLSX]
+EXPORTFORMATEN = VEILIGE_EXPORTFORMATEN  # text that could be a formula is neutralised
 
 
 def lees_bestand(inhoud: bytes, formaat: str) -> tablib.Dataset:
