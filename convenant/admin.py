@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from . import formatting
+from .admin_basis import HistorieAdmin
 from .admin_toegang import GemeenteBereikMixin
 from .models import Convenant, Organisatie, Persoon, Pijler, Themagroep
 
@@ -24,7 +23,7 @@ class PersoonAdmin(GemeenteBereikMixin, admin.ModelAdmin):
 
 
 @admin.register(Convenant)
-class ConvenantAdmin(SimpleHistoryAdmin):
+class ConvenantAdmin(HistorieAdmin):
     list_display = ["slug", "titel", "looptijd", "tarief", "peildatum_nl", "streefdatum_nl"]
     search_fields = ["slug", "titel"]
     list_select_related = ["vertegenwoordiger_platform31", "vertegenwoordiger_g40"]

@@ -46,3 +46,9 @@ class VeiligXLSX(_Veilig, base_formats.XLSX):
 
 
 EXPORTFORMATEN = [VeiligCSV, VeiligXLSX]
+
+# import-export writes real numbers and dates only for the formats in BINARY_FORMATS, which it
+# compares by exact type (admin.ExportMixin.get_export_data): the subclass must be listed too,
+# or every number of an XLSX export would become text.
+if VeiligXLSX not in base_formats.BINARY_FORMATS:
+    base_formats.BINARY_FORMATS.append(VeiligXLSX)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-
 REDENEN = {
     errno.ENOENT: "bestaat niet of kan geen bestanden bevatten",
     errno.EACCES: "geen schrijfrechten",
@@ -45,7 +44,9 @@ def controleer_map(pad) -> Path:
     try:
         pad.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommandError(f"--out {pad}: de map kan niet worden gemaakt ({_reden(exc)}). Er is niets gedaan.") from None
+        raise CommandError(
+            f"--out {pad}: de map kan niet worden gemaakt ({_reden(exc)}). Er is niets gedaan."
+        ) from None
     _probeer_schrijven(pad, f"--out {pad}")
     return pad
 

@@ -188,6 +188,11 @@ class GeheelGetalWidget(widgets.Widget):
         getal = lees_geheel_getal(value, self.wat)
         return self.standaard if getal is None else getal
 
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type") and isinstance(value, int):
+            return value  # a number cell in XLSX
+        return super().render(value, obj, **kwargs)
+
 
 class TekstWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):

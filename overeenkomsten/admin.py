@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,9 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from convenant import formatting, toegang
+from convenant.admin_basis import HistorieAdmin
 from convenant.admin_toegang import GemeenteBereikMixin
 
 from . import bewaking, services, workflow
@@ -31,6 +32,11 @@ OVERGANG_RECHT = {
     "opzeggen": toegang.REGISTREER_STATUS,
     "scan": toegang.REGISTREER_STATUS,
 }
+
+
+def _ids(tekst: str) -> list[int]:
+    """The agreement ids of a workflow URL (``?ids=3,7``); anything else in it is ignored."""
+    return [int(x) for x in tekst.split(",")[:1000] if re.fullmatch(r"[0-9]{1,18}", x)]
 
 
 class NieuweOvereenkomstForm(forms.ModelForm):
@@ -76,7 +82,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfAdminMixin, HistorieAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op", "pdf_links",
@@ -215,7 +221,7 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
             raise Http404
         if not request.user.has_perm(OVERGANG_RECHT[overgang]):
             raise PermissionDenied
-        ids = [int(x) for x in (request.POST.get("ids") or request.GET.get("ids", "")).split(",") if x.isdigit()]
+        ids = _ids(request.POST.get("ids") or request.GET.get("ids", ""))
         overeenkomsten = list(
             self.get_queryset(request).filter(pk__in=ids).select_related("gemeente", "convenant")
             .order_by("convenant__slug", "gemeente__naam")

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from convenant import toegang
 from convenant.models import Convenant
-from convenant.pdf import pdf_response, render_pdf
+from convenant.pdf import beveilig_document, pdf_response, render_pdf
 
 from . import pdf
 from .bijlage import bijlage3
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
-
 
 # Bijlage 3 lists every participating city with its amount: like the reports, only for staff
 # who see all municipalities (a G40-coördinator gets 403; see the README's role table).
@@ -85,13 +84,13 @@ def document(request, pk):
         bestand = doc.bestand.open("rb")
     except FileNotFoundError:
         raise Http404("Het bestand ontbreekt op de server.") from None
+    # Uploaded from outside: always a download, never shown in the site's origin (issue 9).
     response = FileResponse(
-        bestand, content_type="application/pdf", as_attachment=False,
+        bestand, content_type="application/pdf", as_attachment=True,
         filename=doc.bestand.name.rsplit("/", 1)[-1],
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return beveilig_document(response)
 
 
 @BIJLAGE3
