@@ -28,9 +28,9 @@ from django.forms.models import _get_foreign_key
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from . import formatting
-
 from simple_history.admin import SimpleHistoryAdmin
+
+from . import formatting
 
 _DATUMDEEL = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{1,2}"), "day": re.compile(r"[0-9]{1,2}")}
 _HISTORIE_ID = re.compile(r"[0-9]{1,18}")

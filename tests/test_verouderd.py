@@ -46,11 +46,14 @@ def _evaluatie():
     return Evaluatie.objects.create(jaarplan=_plan(), moment="juli", datum=datetime.date(2023, 7, 10))
 
 
+def _deventer():
+    return Samenwerkingsovereenkomst.objects.get(convenant__slug="2023-2027", gemeente__naam="Deventer")
+
+
 GEVALLEN = {
     # name: (admin url, object, form field, label in the message, model field)
     "overeenkomst": ("admin:overeenkomsten_samenwerkingsovereenkomst_change",
-                     lambda: Samenwerkingsovereenkomst.objects.get(convenant__slug="2023-2027", gemeente__naam="Deventer"),
-                     "opmerking", "opmerking"),
+                     _deventer, "opmerking", "opmerking"),
     "gemeente": ("admin:gemeenten_gemeente_change", lambda: Gemeente.objects.get(naam="Deventer"),
                  "opmerking", "opmerking"),
     "jaarplan": ("admin:jaarplannen_jaarplan_change", _plan, "toelichting", "toelichting"),
