@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import zlib
 from decimal import Decimal
 
 from django import forms
@@ -355,6 +356,40 @@ def test_scan_met_actieve_inhoud_geweigerd(bewerk, genoemd):
     with pytest.raises(ValidationError) as fout:
         controleer_pdf(SimpleUploadedFile("scan.pdf", data, content_type="application/pdf"))
     assert genoemd in fout.value.messages[0] and "actieve inhoud" in fout.value.messages[0]
+
+
+def pdf_met_objectstream() -> bytes:
+    """A PDF 1.5 whose catalog (with a JavaScript OpenAction) sits compressed in an object stream."""
+    objecten = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    kop, lijf, positie = b"", b"", 0
+    for nummer, obj in enumerate(objecten, start=1):
+        kop += b"%d %d " % (nummer, positie)
+        lijf += obj + b"\n"
+        positie = len(lijf)
+    inhoud = zlib.compress(kop + lijf)
+    data = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    off4 = len(data)
+    data += (b"4 0 obj\n<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+             % (len(kop), len(inhoud))) + inhoud + b"\nendstream\nendobj\n"
+    off5 = len(data)
+    rijen = [(0, 0, 65535), (2, 4, 0), (2, 4, 1), (2, 4, 2), (1, off4, 0), (1, off5, 0)]
+    xref = b"".join(bytes([t]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for t, a, b in rijen)
+    xref = zlib.compress(xref)
+    data += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+             % len(xref)) + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % off5
+    return data
+
+
+def test_javascript_in_een_objectstream_wordt_gevonden():
+    data = pdf_met_objectstream()
+    assert b"/JavaScript" not in data and b"/OpenAction" not in data  # a byte search would miss it
+    with pytest.raises(ValidationError) as fout:
+        controleer_scan(data)
+    assert "JavaScript" in fout.value.messages[0]
 
 
 def test_html_polyglot_geweigerd():
