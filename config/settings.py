@@ -175,6 +175,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="g40-secretariaat@localho
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Import creates and overwrites rows: add (and, per admin, change; convenant.admin_toegang) permission;
+# export needs view. Fail closed for any admin that forgets the mixin.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Not import-export's own formula escaping (it strips one '=' and turns numbers into text):
+# every export format is convenant.formules.VeiligCSV/VeiligXLSX (tests/test_invoer_grenzen.py checks).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Productie: HTTPS, reverse proxy, Content-Security-Policy (issue 9) ------
 # Behind a reverse proxy that terminates TLS (ACHTER_PROXY=True), the proxy tells
