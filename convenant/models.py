@@ -31,6 +31,14 @@ class Organisatie(models.Model):
         "rechtspersoon", default=True,
         help_text="Het G40-Stedennetwerk heeft geen rechtspersoonlijkheid.",
     )
+    # What an invoice from this organisation needs (Platform31 as supplier). The sources do
+    # not give them: an invoice stays a concept until they are filled in.
+    postcode = models.CharField("postcode", max_length=10, blank=True)
+    btw_id = models.CharField(
+        "btw-identificatienummer", max_length=20, blank=True, help_text="Bijv. ‘NL001234567B01’.",
+    )
+    kvk_nummer = models.CharField("KvK-nummer", max_length=8, blank=True, help_text="Acht cijfers.")
+    iban = models.CharField("IBAN", max_length=34, blank=True, help_text="Rekening voor betaling van facturen.")
 
     objects = NaamManager()
 
