@@ -58,6 +58,8 @@ def _cel(kolom, waarde) -> str:
             return formatting.datum(waarde)
         case rapportages.STATUS:
             return Status(waarde).label
+        case rapportages.PROCENT:
+            return formatting.procent(waarde)
     return str(waarde)
 
 
@@ -65,7 +67,7 @@ def _weergave(tabel, rijen=None, totaal=True) -> dict:
     """What the table template needs: headers, formatted cells, a totals row."""
     kolommen = [k for k in tabel.kolommen if k.op_pagina]
     rijen = tabel.rijen if rijen is None else rijen
-    getal = (rapportages.BEDRAG, rapportages.TARIEF, rapportages.AANTAL)
+    getal = (rapportages.BEDRAG, rapportages.TARIEF, rapportages.AANTAL, rapportages.PROCENT)
     totalen = rapportages.Tabel(tabel.titel, tabel.bestandsnaam, tabel.kolommen, rijen).totalen()
     return {
         "koppen": [(k.titel, k.soort in getal) for k in kolommen],
