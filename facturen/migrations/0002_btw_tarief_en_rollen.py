@@ -19,7 +19,7 @@ ZIEN = ["view_factuur", "view_factuurregel", "view_btwtarief", "view_factuurgege
 ROLLEN = {
     "G40-secretariaat": ZIEN + ["add_extrabijdrage", "change_extrabijdrage"],
     "Relatiemanager Platform31": ZIEN + [
-        "add_factuur", "change_factuur", "add_factuurregel", "change_factuurregel", "delete_factuurregel",
+        "add_factuur", "change_factuur", "add_factuurregel", "change_factuurregel",
         "verzend_factuur", "registreer_betaling", "crediteer_factuur",
         "add_factuurgegevens", "change_factuurgegevens", "add_overschotverrekening",
         "add_extrabijdrage", "change_extrabijdrage",
