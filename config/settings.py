@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "overeenkomsten",
     "jaarplannen",
     "facturen",
+    "bureau",
 ]
 
 MIDDLEWARE = [

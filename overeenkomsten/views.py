@@ -5,7 +5,6 @@ who may see what and turn the result into a response.
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,6 @@ from . import pdf
 from .bijlage import bijlage3
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
-BEKIJKEN = "overeenkomsten.view_samenwerkingsovereenkomst"
-
 
 def zichtbare_overeenkomsten(user):
     """The agreements this user may see: all, or a G40-coördinator's own (see convenant.toegang)."""
@@ -32,7 +29,7 @@ def overeenkomst_voor(request, pk) -> Samenwerkingsovereenkomst:
     return get_object_or_404(qs, pk=pk)
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_pdf(request, pk):
     """The agreement as PDF: ?versie=definitief refuses an incomplete agreement."""
     ov = overeenkomst_voor(request, pk)
@@ -45,7 +42,7 @@ def overeenkomst_pdf(request, pk):
     return pdf_response(data, pdf.bestandsnaam(ov), bijlage=request.GET.get("download") == "1")
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_voorbeeld(request, pk):
     ov = overeenkomst_voor(request, pk)
     return render(request, "overeenkomsten/voorbeeld.html", {
@@ -59,7 +56,7 @@ def overeenkomst_voorbeeld(request, pk):
     })
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_voorbeeld_png(request, pk):
     """The first page of the agreement's PDF as an image, for the preview page."""
     ov = overeenkomst_voor(request, pk)
@@ -72,8 +69,7 @@ def overeenkomst_voorbeeld_png(request, pk):
     return response
 
 
-@login_required
-@permission_required(toegang.BEKIJK_DOCUMENTEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_DOCUMENTEN)
 def document(request, pk):
     """A stored document (sent PDF or signed scan), never served from MEDIA_URL."""
     doc = get_object_or_404(
@@ -93,8 +89,7 @@ def document(request, pk):
     return response
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_nieuwste(request):
     convenant = Convenant.objects.order_by("-ingangsdatum").first()
     if convenant is None:
@@ -103,8 +98,7 @@ def bijlage3_nieuwste(request):
     return redirect("overeenkomsten:bijlage3", slug=convenant.slug)
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_pagina(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     return render(request, "overeenkomsten/bijlage3_pagina.html", {
@@ -114,8 +108,7 @@ def bijlage3_pagina(request, slug):
     })
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_pdf(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     data = render_pdf("overeenkomsten/bijlage3.html", {
