@@ -136,3 +136,35 @@ def vervallen_facturen(vandaag: datetime.date | None = None, queryset=None):
     return (qs.filter(status=FactuurStatus.VERZONDEN, vervaldatum__lt=vandaag)
             .exclude(soort__in=["creditnota", "creditnota_verrekening"])
             .select_related("gemeente").order_by("vervaldatum"))
+
+
+def facturering_stand(convenant, vandaag: datetime.date | None = None) -> dict | None:
+    """For the dashboard: this year's invoicing in the first quarter (2019–2022 art. 7.6) and overdue payments.
+
+    None when the convenant does not run this year. ``status`` is ``gedaan``
+    (every invoiceable agreement has its invoice for the year), ``te_laat``
+    (not yet, and 31 March has passed) or ``gepland``.
+    """
+    from .constants import FactuurSoort
+    from .services import te_factureren
+
+    vandaag = vandaag or timezone.localdate()
+    jaar = vandaag.year
+    if jaar not in convenant.jaren:
+        return None
+    kandidaten, _ = te_factureren(convenant, jaar)
+    gefactureerd = Factuur.objects.filter(convenant=convenant, jaar=jaar, soort=FactuurSoort.JAARBIJDRAGE,
+                                          overeenkomst__in=kandidaten).count()
+    uiterlijk = datetime.date(jaar, 3, 31)
+    klaar = gefactureerd >= len(kandidaten)
+    verzonden = Factuur.objects.filter(convenant=convenant, jaar=jaar, soort=FactuurSoort.JAARBIJDRAGE).exclude(
+        status=FactuurStatus.CONCEPT).count()
+    return {
+        "jaar": jaar,
+        "uiterlijk": uiterlijk,
+        "te_factureren": len(kandidaten),
+        "gefactureerd": gefactureerd,
+        "verzonden": verzonden,
+        "status": "gedaan" if klaar else ("te_laat" if vandaag > uiterlijk else "gepland"),
+        "vervallen": list(vervallen_facturen(vandaag, Factuur.objects.filter(convenant=convenant))),
+    }

@@ -183,3 +183,41 @@ def test_opvolger_via_convenant_actie(gebruikers, client, beheerder):
     assert Samenwerkingsovereenkomst.objects.filter(convenant__slug="2028-2032").count() == 41
     r = client.post(url, {"action": "jaarfacturen", "_selected_action": [oud.pk]})
     assert r.status_code == 302 and reverse("admin:facturen_factureren") in r["Location"]
+
+
+# --- the desk: reports page and dashboard ------------------------------------------------------
+
+@pytest.mark.parametrize(("rol", "status"), [
+    ("secretariaat", 200), ("relatiemanager", 200), ("lezer", 200), ("coordinator", 403), ("staf", 403),
+    ("gebruiker", 403),
+])
+def test_rapportage_facturen_per_rol(gebruikers, client, rol, status):
+    client.force_login(gebruikers[rol])
+    r = client.get(reverse("rapportages:facturen"), {"jaar": 2024})
+    assert r.status_code == status
+    if status == 200:
+        inhoud = r.content.decode()
+        assert "over 2024: 41" in inhoud
+        assert "€ 15.216,90" in inhoud and "€ 18.412,45" in inhoud   # Deventer, excl. and incl. btw
+        r = client.get(reverse("rapportages:facturen"), {"jaar": 2024, "formaat": "csv"})
+        assert r.status_code == 200 and r.content.decode().startswith("factuurnummer,factuurdatum,")
+
+
+def test_rapportage_facturen_anoniem(facturen_2024, client):
+    r = client.get(reverse("rapportages:facturen"))
+    assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+def test_dashboard_toont_facturering_en_vervallen_betalingen(gebruikers, client, monkeypatch):
+    from overeenkomsten import workflow
+
+    deventer = factuur("Deventer")
+    services.verzend(deventer, D(2024, 1, 11))
+    monkeypatch.setattr(workflow, "vandaag", lambda: D(2024, 4, 2))
+    client.force_login(gebruikers["secretariaat"])
+    r = client.get("/?convenant=2023-2027")
+    assert r.status_code == 200
+    f = r.context["facturering"]
+    assert (f["jaar"], f["te_factureren"], f["gefactureerd"], f["verzonden"], f["status"]) == (2024, 41, 41, 1, "gedaan")
+    assert [x.pk for x in f["vervallen"]] == [deventer.pk]
+    assert deventer.nummer in r.content.decode()
