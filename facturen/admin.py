@@ -20,7 +20,6 @@ from convenant.admin import ConvenantAdmin as BasisConvenantAdmin
 from convenant.models import Convenant
 
 from . import opvolger, services, toegang
-from .constants import FactuurStatus
 from .forms import DatumForm, FactureerForm, OpvolgerForm, OverschotForm
 from .models import BtwTarief, ExtraBijdrage, Factuur, Factuurgegevens, Factuurregel, Nummerreeks, Overschotverrekening
 

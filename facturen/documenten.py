@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from convenant import formatting
 from convenant.pdf import render_html
 
 from .models import Factuur

@@ -220,6 +220,24 @@ class Factuur(models.Model):
     def __str__(self):
         return f"{self.get_soort_display()} {self.nummer} {self.gemeente}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            oud = Factuur.objects.filter(pk=self.pk).first()
+            if oud and oud.status != FactuurStatus.CONCEPT:
+                gewijzigd = {f.attname for f in self._meta.concrete_fields
+                             if getattr(oud, f.attname) != getattr(self, f.attname)}
+                if gewijzigd - NA_VERZENDING_WIJZIGBAAR:
+                    raise ValidationError(
+                        f"Factuur {oud.nummer} is {oud.get_status_display().lower()} en kan niet meer worden "
+                        "gewijzigd; crediteer haar en maak een nieuwe factuur.")
+        if self.status == FactuurStatus.CONCEPT:
+            self.neem_partijen_over()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"Factuur {self.nummer} kan niet worden verwijderd: de nummering is doorlopend. "
+                              "Crediteer haar in plaats daarvan.")
+
     # --- state --------------------------------------------------------------------------------
 
     @property
@@ -309,24 +327,6 @@ class Factuur(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            oud = Factuur.objects.filter(pk=self.pk).first()
-            if oud and oud.status != FactuurStatus.CONCEPT:
-                gewijzigd = {f.attname for f in self._meta.concrete_fields
-                             if getattr(oud, f.attname) != getattr(self, f.attname)}
-                if gewijzigd - NA_VERZENDING_WIJZIGBAAR:
-                    raise ValidationError(
-                        f"Factuur {oud.nummer} is {oud.get_status_display().lower()} en kan niet meer worden "
-                        "gewijzigd; crediteer haar en maak een nieuwe factuur.")
-        if self.status == FactuurStatus.CONCEPT:
-            self.neem_partijen_over()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f"Factuur {self.nummer} kan niet worden verwijderd: de nummering is doorlopend. "
-                              "Crediteer haar in plaats daarvan.")
-
 
 class Factuurregel(models.Model):
     factuur = models.ForeignKey(Factuur, verbose_name="factuur", on_delete=models.CASCADE, related_name="regels")
@@ -352,6 +352,14 @@ class Factuurregel(models.Model):
     def __str__(self):
         return self.omschrijving
 
+    def save(self, *args, **kwargs):
+        self._bewaak()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._bewaak()
+        return super().delete(*args, **kwargs)
+
     @property
     def bedrag(self) -> Decimal:
         return rules.regelbedrag(self.aantal, self.prijs)
@@ -361,14 +369,6 @@ class Factuurregel(models.Model):
         if factuur and factuur.status != FactuurStatus.CONCEPT:
             raise ValidationError(f"Factuur {factuur.nummer} is verzonden; haar regels liggen vast. "
                                   "Crediteer haar en maak een nieuwe factuur.")
-
-    def save(self, *args, **kwargs):
-        self._bewaak()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._bewaak()
-        return super().delete(*args, **kwargs)
 
 
 class Overschotverrekening(models.Model):

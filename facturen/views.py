@@ -1,5 +1,5 @@
-"""Downloads of an invoice's documents: login, active staff, `facturen.view_factuur`, and only the own municipality's
-for a G40-coördinator (404 for another's: its existence is not revealed)."""
+"""Downloads of an invoice's documents: login, active staff, `facturen.view_factuur`, and only the
+own municipality's for a G40-coördinator (404 for another's: its existence is not revealed)."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +19,8 @@ def _factuur(request, pk) -> Factuur:
 @vereist(toegang.BEKIJKEN)
 def factuur_pdf(request, pk):
     f = _factuur(request, pk)
-    return pdf_response(documenten.pdf(f), documenten.bestandsnaam(f, "pdf"), bijlage=request.GET.get("download") == "1")
+    return pdf_response(documenten.pdf(f), documenten.bestandsnaam(f, "pdf"),
+                        bijlage=request.GET.get("download") == "1")
 
 
 @vereist(toegang.BEKIJKEN)

@@ -218,6 +218,7 @@ def test_dashboard_toont_facturering_en_vervallen_betalingen(gebruikers, client,
     r = client.get("/?convenant=2023-2027")
     assert r.status_code == 200
     f = r.context["facturering"]
-    assert (f["jaar"], f["te_factureren"], f["gefactureerd"], f["verzonden"], f["status"]) == (2024, 41, 41, 1, "gedaan")
+    assert (f["jaar"], f["te_factureren"], f["gefactureerd"], f["verzonden"], f["status"]) == (
+        2024, 41, 41, 1, "gedaan")
     assert [x.pk for x in f["vervallen"]] == [deventer.pk]
     assert deventer.nummer in r.content.decode()

@@ -1,4 +1,5 @@
-"""python manage.py verreken_overschot --convenant 2023-2027 --bedrag 12345.67 --vastgesteld-op 2027-06-30 [--dry-run]"""
+"""python manage.py verreken_overschot --convenant 2023-2027 --bedrag 12345.67 --vastgesteld-op 2027-06-30
+[--dry-run]"""
 
 from convenant import formatting
 from facturen import services
@@ -14,7 +15,8 @@ class Command(FactuurCommand):
     def add_arguments(self, parser):
         parser.add_argument("--convenant", required=True, help="kenmerk, bijv. 2023-2027")
         parser.add_argument("--bedrag", required=True, help="het overschot in euro, bijv. 12345.67")
-        parser.add_argument("--vastgesteld-op", required=True, help="JJJJ-MM-DD: wanneer beide partijen het vaststelden")
+        parser.add_argument("--vastgesteld-op", required=True,
+                            help="JJJJ-MM-DD: wanneer beide partijen het vaststelden")
         parser.add_argument("--dry-run", action="store_true", help="alleen de verdeling tonen, niets opslaan")
 
     def handle(self, *args, **opts):
@@ -28,5 +30,6 @@ class Command(FactuurCommand):
                               f"{formatting.euro(d.grondslag)}, deel {formatting.euro(d.deel)}: {d.hoe}{extra}")
         self.stdout.write(
             f"{'Proefrun, niets opgeslagen. ' if opts['dry_run'] else ''}Overschot {formatting.euro(te_verdelen)} "
-            f"verdeeld over {len(delen)} facturen {c.laatste_jaar}; samen {formatting.euro(sum(d.deel for d in delen))}."
+            f"verdeeld over {len(delen)} facturen {c.laatste_jaar}; "
+            f"samen {formatting.euro(sum(d.deel for d in delen))}."
         )
