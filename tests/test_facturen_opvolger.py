@@ -93,3 +93,18 @@ def test_vergelijking_met_de_opvolger(referentiedata, beheerder_client):
     r = beheerder_client.get("/rapportages/vergelijking/?oud=2023-2027&nieuw=2028-2032")
     assert r.status_code == 200
     assert "13,33 %" in r.content.decode() and "11,76 %" in r.content.decode()
+
+
+def test_na_de_cbs_import_kloppen_de_concepten(referentiedata, tmp_path):
+    commando(*ARGS)
+    codes = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2028-2032").values_list(
+        "gemeente__cbs_code", flat=True)
+    pad = tmp_path / "cbs-2027.csv"
+    pad.write_text("cbs_code,inwoners\n" + "".join(f"{c},{200000 if c == 'GM0150' else 100000}\n" for c in codes))
+    call_command("importeer_inwoners", str(pad), "--peildatum", "2027-01-01", "--werk-concepten-bij",
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    ov = Samenwerkingsovereenkomst.objects.get(convenant__slug="2028-2032", gemeente__cbs_code="GM0150")
+    assert (ov.inwoners, ov.peildatum, ov.bedrag_per_jaar) == (200000, D(2027, 1, 1), Decimal("34000.00"))
+    tabel = rapportages.vergelijking(Convenant.objects.get(slug="2023-2027"), Convenant.objects.get(slug="2028-2032"))
+    d = next(r for r in tabel.rijen if r["gemeente"] == "Deventer")
+    assert d["tariefeffect_nieuw"] == Decimal("4000.00")   # € 0,02 × 200.000
