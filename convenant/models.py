@@ -53,6 +53,22 @@ class Organisatie(models.Model):
     def natural_key(self):
         return (self.naam,)
 
+    def clean(self):
+        from stdnum import iban
+        from stdnum.nl import btw
+
+        errors = {}
+        if self.btw_id and not btw.is_valid(self.btw_id):
+            errors["btw_id"] = "Dit is geen geldig Nederlands btw-identificatienummer (bijv. NL000099998B57)."
+        if self.kvk_nummer and not (self.kvk_nummer.isdigit() and len(self.kvk_nummer) == 8):
+            errors["kvk_nummer"] = "Een KvK-nummer bestaat uit acht cijfers."
+        if self.iban and not iban.is_valid(self.iban):
+            errors["iban"] = "Dit IBAN klopt niet (controlegetal of lengte)."
+        if errors:
+            raise ValidationError(errors)
+        self.btw_id = f"NL{btw.compact(self.btw_id)}" if self.btw_id else ""
+        self.iban = iban.compact(self.iban) if self.iban else ""
+
 
 class Persoon(models.Model):
     """A person in one of the roles the documents name."""

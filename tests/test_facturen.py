@@ -240,3 +240,14 @@ def test_aftrekregel_heeft_negatief_aantal_niet_negatieve_prijs(convenant):
     assert f.bedrag_excl_btw == Decimal("15000.00") and f.verrekening == Decimal("-216.90")
     with pytest.raises(IntegrityError), transaction.atomic():
         Factuurregel.objects.create(factuur=f, omschrijving="fout", aantal=1, prijs=Decimal("-1"))
+
+
+def test_gegevens_van_platform31_worden_gecontroleerd(referentiedata):
+    p31 = Organisatie.objects.get(naam="Platform31")
+    p31.btw_id, p31.kvk_nummer, p31.iban = "NL001234567B99", "1234", "NL91ABNA0417164301"
+    with pytest.raises(ValidationError) as fout:
+        p31.full_clean()
+    assert set(fout.value.message_dict) == {"btw_id", "kvk_nummer", "iban"}
+    p31.btw_id, p31.kvk_nummer, p31.iban = "nl000099998b57", "12345678", "NL91 ABNA 0417 1643 00"
+    p31.full_clean()
+    assert (p31.btw_id, p31.iban) == ("NL000099998B57", "NL91ABNA0417164300")
