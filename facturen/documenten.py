@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from convenant import formatting
 from convenant.pdf import render_html
 
 from .models import Factuur
@@ -29,13 +30,18 @@ def bedragen(factuur: Factuur) -> dict:
     excl = sum((r.bedrag for r in regels), Decimal("0.00"))
     btw = factuur.btw_bedrag
     return {
-        "regels": [(r, r.bedrag) for r in regels],
+        "regels": [(r, r.bedrag, prijs_tekst(r.prijs)) for r in regels],
         "bedrag_excl_btw": excl,
         "btw_percentage": factuur.btw_percentage,
         "btw_bedrag": btw,
         "bedrag_incl_btw": excl + btw,
         "verrekening": factuur.verrekening,
     }
+
+
+def prijs_tekst(prijs: Decimal) -> str:
+    """A unit price: as money when it is whole cents (€ 1.000,00), else with its decimals (€ 0,125)."""
+    return formatting.euro(prijs) if prijs == prijs.quantize(Decimal("0.01")) else formatting.tarief(prijs)
 
 
 def bestandsnaam(factuur: Factuur, extensie: str) -> str:
@@ -124,7 +130,7 @@ def ubl_gegevens(factuur: Factuur) -> dict:
         "BG-25": [
             {"BT-126": str(i), "BT-129": _getal(r.aantal), "BT-130": "C62", "BT-131": _geld(bedrag),
              "BT-146": _getal(r.prijs), "BT-151": "S", "BT-152": pct, "BT-153": r.omschrijving[:200]}
-            for i, (r, bedrag) in enumerate(b["regels"], start=1)
+            for i, (r, bedrag, _) in enumerate(b["regels"], start=1)
         ],
     }
     if factuur.inkoopordernummer:
