@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gemeenten",
     "overeenkomsten",
     "jaarplannen",
+    "facturen",
     "bureau",
 ]
 
@@ -167,6 +168,8 @@ MEDIA_URL = "/media/"  # never served publicly: documents go through permission-
 
 # Uploaded signed scans are limited in size (bytes).
 MAX_SCAN_BYTES = env.int("MAX_SCAN_BYTES", default=20 * 1024 * 1024)
+# Payment term of invoices to the municipalities, in days after the invoice date.
+FACTUUR_BETAALTERMIJN_DAGEN = env.int("FACTUUR_BETAALTERMIJN_DAGEN", default=30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
