@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.urls import include, path
 
+from beheer import views as beheer_views
+from beheer.tweestaps import G40AdminSite
 from bureau import views
+
+# The admin demands a second factor when settings.OTP_VERPLICHT is on (beheer.tweestaps).
+admin.site.__class__ = G40AdminSite
 
 admin.site.site_header = "G40-convenantadministratie"
 admin.site.site_title = "G40-convenant"
 admin.site.index_title = "Beheer"
 admin.site.site_url = "/"  # "Site bekijken" leads to the dashboard
-
 
 
 def inloggen(request, extra_context=None):
@@ -23,10 +27,13 @@ def inloggen(request, extra_context=None):
 
 
 urlpatterns = [
+    path("gezond/", beheer_views.gezond, name="gezond"),
+    path("wachtwoord/", include(beheer_views.wachtwoord_urls)),
     path("admin/login/", inloggen),
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
+    path("facturen/", include("facturen.urls")),
     path("rapportages/", include("bureau.urls", namespace="rapportages")),
     path("herinneringen/<slug:convenant>/", views.herinneringen, name="herinneringen"),
     path("mijn-gemeente/", views.mijn_gemeente, name="mijn_gemeente"),

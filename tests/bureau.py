@@ -111,5 +111,5 @@ def zorg_voor_rollen() -> None:
     """
     migratie = importlib.import_module("convenant.migrations.0003_rollen")
     migratie.maak_rollen(apps, types.SimpleNamespace(connection=connection))
-    migratie = importlib.import_module("convenant.migrations.0004_rollen_beheren_gegevens")
+    migratie = importlib.import_module("convenant.migrations.0006_rollen_beheren_gegevens")
     migratie.geef(apps, types.SimpleNamespace(connection=connection))

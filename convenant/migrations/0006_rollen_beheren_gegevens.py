@@ -6,7 +6,7 @@ admin offers only active staff accounts that are not superusers), and import
 CBS figures (add and change inhabitants). Users and groups stay with a
 superuser. Every role sees the log of e-mails about the agreements it sees
 (`overeenkomsten.view_bericht`; the kept .eml itself is a document, behind
-`bekijk_documenten`). Frozen like 0003: names, not code that changes later.
+`bekijk_documenten`). Frozen like 0003_rollen: names, not code that changes later.
 """
 
 from django.db import migrations
@@ -58,8 +58,8 @@ def neem_terug(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("convenant", "0003_rollen"),
-        ("overeenkomsten", "0004_berichten"),
+        ("convenant", "0005_merge_factuurgegevens_grenzen"),
+        ("overeenkomsten", "0005_berichten"),
     ]
 
     operations = [
