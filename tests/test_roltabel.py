@@ -62,7 +62,9 @@ ALLE_STAF = admin_rij(ELDERS, ELDERS, ELDERS, ELDERS, staf=ELDERS)
 # --- the table -----------------------------------------------------------------------------
 VERWACHT = {
     # the desk
-    "home": rij(200, 200, 200, ELDERS),  # a coördinator is sent to their own agreement in the admin
+    "home": rij(200, 200, 200, ELDERS),  # a coördinator is sent to their own page (/mijn-gemeente/)
+    "mijn_gemeente": rij(ELDERS, ELDERS, ELDERS, 200),  # the coördinator's page; the others go to the desk
+    "herinneringen": rij(403, 200, 403, 403),  # reminders: who may send (the relatiemanager)
     # reports and Bijlage 3 list all 41 cities' amounts: refused for a coördinator (README)
     "rapportages:index": rij(200, 200, 200, 403),
     "rapportages:overzicht": rij(200, 200, 200, 403),
@@ -86,6 +88,8 @@ VERWACHT = {
     # the admin's own pages
     "admin:index": admin_rij(200, 200, 200, 200, staf=200),
     "admin:login": admin_rij(ELDERS, ELDERS, ELDERS, ELDERS, staf=ELDERS, buiten=200, anoniem=200),
+    # the same page, in front of it: without a `next` the login lands on the desk (config/urls.py)
+    "admin/login/": admin_rij(ELDERS, ELDERS, ELDERS, ELDERS, staf=ELDERS, buiten=200, anoniem=200),
     "admin:logout": admin_rij(405, 405, 405, 405, staf=405, buiten=ELDERS, anoniem=ELDERS),  # POST only
     "admin:password_change": admin_rij(200, 200, 200, 200, staf=200),
     "admin:password_change_done": admin_rij(200, 200, 200, 200, staf=200),
@@ -101,8 +105,8 @@ VERWACHT = {
     # checks permissions: who may not see the object is sent away with "does not exist"
     "admin:convenant_persoon_history": admin_rij(200, 200, 200, ELDERS, staf=ELDERS),
     "admin:overeenkomsten_overeenkomstdocument_history": admin_rij(200, 200, ELDERS, 200, staf=ELDERS),
-    # the CBS import needs add and change on inhabitants: no group has them (an administrator's job)
-    "admin:gemeenten_inwonertal_importeer": admin_rij(403, 403, 403, 403),
+    # the CBS import needs add and change on inhabitants: the secretariaat and the relatiemanager (issue 10)
+    "admin:gemeenten_inwonertal_importeer": admin_rij(200, 200, 403, 403),
 }
 
 
@@ -120,12 +124,12 @@ ADMIN_MODELLEN = {
     "auth.user": Rechten(),
     "auth.group": Rechten(),
     "convenant.organisatie": Rechten(ALLE_DRIE),
-    "convenant.persoon": Rechten(ALLE_DRIE),
+    "convenant.persoon": Rechten(ALLE_DRIE, {S, R}, {S, R}),  # issue 10: persons and their account
     "convenant.convenant": Rechten(ALLE_DRIE),
     "convenant.pijler": Rechten(ALLE_DRIE),
     "convenant.themagroep": Rechten(ALLE_DRIE),
-    "gemeenten.gemeente": Rechten(ALLE_DRIE),
-    "gemeenten.inwonertal": Rechten(ALLE_DRIE),
+    "gemeenten.gemeente": Rechten(ALLE_DRIE, set(), {S, R}),  # address, seat, G40 contact
+    "gemeenten.inwonertal": Rechten(ALLE_DRIE, {S, R}, {S, R}),  # CBS figures
     "overeenkomsten.samenwerkingsovereenkomst": Rechten(ALLE_DRIE | {C}, {R}, {R}),
     "overeenkomsten.overeenkomstdocument": Rechten({S, R, C}),
     "jaarplannen.jaarplan": JAARPLANWERK,
@@ -292,6 +296,7 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "jaarplannen:jaarplan_pdf": {"pk": w.jaarplan.pk},
         "jaarplannen:projectblad_pdf": {"pk": w.projectblad.pk},
         "rapportages:overzicht": {"convenant": "2023-2027"},
+        "herinneringen": {"convenant": "2023-2027"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": {"pk": w.ov.pk},
         "admin:app_list": {"app_label": "overeenkomsten"},
