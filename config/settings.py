@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gemeenten",
     "overeenkomsten",
     "jaarplannen",
+    "facturen",
     "bureau",
 ]
 
@@ -167,6 +168,8 @@ MEDIA_URL = "/media/"  # never served publicly: documents go through permission-
 
 # Uploaded signed scans are limited in size (bytes).
 MAX_SCAN_BYTES = env.int("MAX_SCAN_BYTES", default=20 * 1024 * 1024)
+# Payment term of invoices to the municipalities, in days after the invoice date.
+FACTUUR_BETAALTERMIJN_DAGEN = env.int("FACTUUR_BETAALTERMIJN_DAGEN", default=30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -175,6 +178,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="g40-secretariaat@localho
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Import creates and overwrites rows: add (and, per admin, change; convenant.admin_toegang) permission;
+# export needs view. Fail closed for any admin that forgets the mixin.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Not import-export's own formula escaping (it strips one '=' and turns numbers into text):
+# every export format is convenant.formules.VeiligCSV/VeiligXLSX (tests/test_invoer_grenzen.py checks).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Productie: HTTPS, reverse proxy, Content-Security-Policy (issue 9) ------
 # Behind a reverse proxy that terminates TLS (ACHTER_PROXY=True), the proxy tells

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
+    path("facturen/", include("facturen.urls")),
     path("rapportages/", include("bureau.urls", namespace="rapportages")),
     path("", views.dashboard, name="home"),
 ]
