@@ -103,6 +103,16 @@ VERWACHT = {
     "admin:overeenkomsten_overeenkomstdocument_history": admin_rij(200, 200, ELDERS, 200, staf=ELDERS),
     # the CBS import needs add and change on inhabitants: no group has them (an administrator's job)
     "admin:gemeenten_inwonertal_importeer": admin_rij(403, 403, 403, 403),
+    # login protection (beheer): the health check and the password reset are open to everyone;
+    # they reveal nothing (reset: the same answer whether or not the address exists)
+    "gezond": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
+    "admin_password_reset": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
+    "password_reset_done": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
+    "password_reset_confirm": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),  # invalid link page
+    "password_reset_complete": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
+    # a TOTP device's key and QR code: only who may change devices (superusers; no group)
+    "admin:otp_totp_totpdevice_config": admin_rij(403, 403, 403, 403),
+    "admin:otp_totp_totpdevice_qrcode": admin_rij(403, 403, 403, 403),
 }
 
 
@@ -135,6 +145,12 @@ ADMIN_MODELLEN = {
     "jaarplannen.convenantevaluatie": JAARPLANWERK,
     "jaarplannen.projectblad": Rechten(ALLE_DRIE),
     "jaarplannen.kalendertoken": Rechten(),  # an administrator's
+    # login protection: lockout records and second-factor devices are the administrator's
+    "axes.accessattempt": Rechten(),
+    "axes.accesslog": Rechten(),
+    "axes.accessfailurelog": Rechten(),
+    "otp_totp.totpdevice": Rechten(),
+    "otp_static.staticdevice": Rechten(),
 }
 
 
@@ -233,6 +249,17 @@ def wereld(django_db_setup, django_db_blocker, tmp_path_factory):
         Bevinding.objects.create(evaluatie=evaluatie, tekst="Meer bijeenkomsten")
         ConvenantEvaluatie.objects.create(convenant=oud, datum=datetime.date(2022, 5, 1))
         KalenderToken.voor(gebruikers[S])
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=gebruikers[S], name="authenticator-app")
+        StaticDevice.objects.create(user=gebruikers[S], name="reservecodes")
+        nu = datetime.datetime.now(datetime.UTC)
+        AccessAttempt.objects.create(username="iemand-anders", ip_address="192.0.2.1", failures_since_start=1,
+                                     attempt_time=nu)
+        AccessFailureLog.objects.create(username="iemand-anders", ip_address="192.0.2.1", attempt_time=nu)
+        AccessLog.objects.create(username="iemand-anders", ip_address="192.0.2.2", attempt_time=nu)
         yield Wereld(
             ov=ov, ander=ander, document=document, document_ander=document_ander, jaarplan=plan,
             projectblad=blad, gebruikers=gebruikers, objecten=_admin_objecten(ov, document, gebruikers),
@@ -299,6 +326,9 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
             "content_type_id": ContentType.objects.get_for_model(Gemeente).pk, "object_id": w.ov.gemeente_id,
         },
         "admin/(?P<url>.*)$": {"url": "bestaat-niet/"},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "ongeldig-token"},
+        "admin:otp_totp_totpdevice_config": {"pk": obj.pk if obj else 0},
+        "admin:otp_totp_totpdevice_qrcode": {"pk": obj.pk if obj else 0},
     }
     if patroon.sleutel in per_naam:
         return per_naam[patroon.sleutel]
