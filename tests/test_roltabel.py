@@ -300,6 +300,17 @@ def wereld(django_db_setup, django_db_blocker, tmp_path_factory):
         ConvenantEvaluatie.objects.create(convenant=oud, datum=datetime.date(2022, 5, 1))
         KalenderToken.voor(gebruikers[S])
         factuur = _maak_factuur_en_meer(ov, gebruikers)
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=gebruikers[S], name="authenticator-app")
+        StaticDevice.objects.create(user=gebruikers[S], name="reservecodes")
+        nu = datetime.datetime.now(datetime.UTC)
+        AccessAttempt.objects.create(username="iemand-anders", ip_address="192.0.2.1", failures_since_start=1,
+                                     attempt_time=nu)
+        AccessFailureLog.objects.create(username="iemand-anders", ip_address="192.0.2.1", attempt_time=nu)
+        AccessLog.objects.create(username="iemand-anders", ip_address="192.0.2.2", attempt_time=nu)
         yield Wereld(
             ov=ov, ander=ander, document=document, document_ander=document_ander, jaarplan=plan,
             projectblad=blad, gebruikers=gebruikers, objecten=_admin_objecten(ov, document, gebruikers),
@@ -371,6 +382,9 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
             "content_type_id": ContentType.objects.get_for_model(Gemeente).pk, "object_id": w.ov.gemeente_id,
         },
         "admin/(?P<url>.*)$": {"url": "bestaat-niet/"},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "ongeldig-token"},
+        "admin:otp_totp_totpdevice_config": {"pk": obj.pk if obj else 0},
+        "admin:otp_totp_totpdevice_qrcode": {"pk": obj.pk if obj else 0},
     }
     if patroon.sleutel in per_naam:
         return per_naam[patroon.sleutel]
