@@ -167,6 +167,7 @@ class Convenant(models.Model):
     bijdrage_per_inwoner = models.DecimalField(
         "bijdrage per inwoner per jaar", max_digits=6, decimal_places=2,
         help_text="Exclusief BTW, in euro.",
+        validators=[MaxValueValidator(rules.MAX_BIJDRAGE_PER_INWONER, "Niet plausibel: meer dan € 10,00 per inwoner.")],
     )
     peildatum = models.DateField("CBS-peildatum inwoners")
     streefdatum_overeenkomsten = models.DateField(
@@ -202,6 +203,11 @@ class Convenant(models.Model):
                 condition=Q(bijdrage_per_inwoner__gt=0),
                 name="convenant_bijdrage_positief",
                 violation_error_message="De bijdrage per inwoner moet groter dan nul zijn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bijdrage_per_inwoner__lte=rules.MAX_BIJDRAGE_PER_INWONER),
+                name="convenant_bijdrage_plausibel",
+                violation_error_message="Niet plausibel: meer dan € 10,00 per inwoner.",
             ),
         ]
 

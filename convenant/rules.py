@@ -10,6 +10,28 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 
+# Plausibility bounds for every figure that enters (admin, correction form, CBS import).
+# The largest Dutch municipality (Amsterdam) has under a million inhabitants; twice that
+# catches a typo or an extra zero while leaving room for growth and mergers.
+MAX_INWONERS = 2_000_000
+# The contributions are € 0,13 (2019) and € 0,15 (2023) per inhabitant; € 10 is far above
+# any plausible rate and keeps MAX_INWONERS × rate (€ 20.000.000,00, 10 digits) inside the
+# amount's column (12 digits, 2 after the point).
+MAX_BIJDRAGE_PER_INWONER = Decimal("10.00")
+BEDRAG_MAX_DIGITS = 12
+
+
+def inwoners_fout(aantal) -> str | None:
+    """Why a count of inhabitants is not plausible, in Dutch; None when it is."""
+    if isinstance(aantal, bool) or not isinstance(aantal, int):
+        return f"het aantal inwoners moet een geheel getal zijn, niet ‘{aantal}’"
+    if aantal <= 0:
+        return "het aantal inwoners moet groter dan nul zijn"
+    if aantal > MAX_INWONERS:
+        return (f"{aantal:,} inwoners is niet plausibel: geen Nederlandse gemeente heeft er meer dan "
+                f"{MAX_INWONERS:,}".replace(",", "."))
+    return None
+
 
 def jaarbedrag(inwoners: int, bijdrage_per_inwoner: Decimal) -> Decimal:
     """Yearly contribution: rate × inhabitants, rounded to the cent, half up.
