@@ -77,6 +77,8 @@ VERWACHT = {
     "overeenkomsten:voorbeeld_png": rij(200, 200, 200, 200, staf=404),
     # stored documents: not for the Lezer
     "overeenkomsten:document": rij(200, 200, 403, 200),
+    # an invoice's history: looked up in the municipality-scoped queryset first (see the persoon row below)
+    "admin:facturen_factuur_history": admin_rij(200, 200, 200, 200, staf=ELDERS),
     # jaarplannen and the calendar: not for a coördinator
     "jaarplannen:kalender": rij(200, 200, 200, 403),
     "jaarplannen:kalender_abonnement": rij(405, 405, 405, 403),  # POST only
@@ -101,6 +103,13 @@ VERWACHT = {
     # checks permissions: who may not see the object is sent away with "does not exist"
     "admin:convenant_persoon_history": admin_rij(200, 200, 200, ELDERS, staf=ELDERS),
     "admin:overeenkomsten_overeenkomstdocument_history": admin_rij(200, 200, ELDERS, 200, staf=ELDERS),
+    # invoices (facturen): the documents of one invoice, the coördinator's own municipality's only
+    "facturen:pdf": rij(200, 200, 200, 200),
+    "facturen:xml": rij(200, 200, 200, 200),
+    "rapportages:facturen": rij(200, 200, 200, 403),
+    # making the year's invoices and settling the surplus: Platform31 (the relatiemanager)
+    "admin:facturen_factureren": admin_rij(403, 200, 403, 403),
+    "admin:facturen_overschot": admin_rij(403, 200, 403, 403),
     # the CBS import needs add and change on inhabitants: no group has them (an administrator's job)
     "admin:gemeenten_inwonertal_importeer": admin_rij(403, 403, 403, 403),
 }
@@ -135,6 +144,13 @@ ADMIN_MODELLEN = {
     "jaarplannen.convenantevaluatie": JAARPLANWERK,
     "jaarplannen.projectblad": Rechten(ALLE_DRIE),
     "jaarplannen.kalendertoken": Rechten(),  # an administrator's
+    # invoices are made by commands and pages, never added by hand; sent ones are read-only
+    "facturen.factuur": Rechten(ALLE_DRIE | {C}, set(), {R}),
+    "facturen.btwtarief": Rechten(ALLE_DRIE),
+    "facturen.factuurgegevens": Rechten(ALLE_DRIE, {R}, {R}),
+    "facturen.nummerreeks": Rechten(ALLE_DRIE),  # read-only for everyone: numbers come from the series
+    "facturen.overschotverrekening": Rechten(ALLE_DRIE),  # added through its page with a preview
+    "facturen.extrabijdrage": Rechten(ALLE_DRIE, {S, R}, {S, R}),
 }
 
 
@@ -186,6 +202,21 @@ def _media_van_de_wereld(request, settings):
         settings.MEDIA_ROOT = request.getfixturevalue("wereld").media
 
 
+def _facturen(ov, oud, plan):
+    """An invoice for the coördinator's own municipality (Deventer, the one signed agreement), and the rest."""
+    from decimal import Decimal
+
+    from facturen import services
+    from facturen.models import ExtraBijdrage, Factuurgegevens, Overschotverrekening
+
+    services.factureer(ov.convenant, 2024, factuurdatum=datetime.date(2024, 1, 10))
+    Factuurgegevens.objects.create(gemeente=ov.gemeente, inkoopordernummer="IO-1")
+    Overschotverrekening.objects.create(convenant=oud, jaar=2022, bedrag=Decimal("100.00"),
+                                        vastgesteld_op=datetime.date(2022, 6, 1))
+    ExtraBijdrage.objects.create(convenant=plan.convenant, jaar=plan.jaar, activiteit=plan.activiteiten.first(),
+                                 omschrijving="Proef", uitgangspunt="eigen_casus", bedrag_per_stad=Decimal("10"))
+
+
 def _admin_objecten(w_ov, document, gebruikers) -> dict:
     from django.apps import apps
 
@@ -233,6 +264,7 @@ def wereld(django_db_setup, django_db_blocker, tmp_path_factory):
         Bevinding.objects.create(evaluatie=evaluatie, tekst="Meer bijeenkomsten")
         ConvenantEvaluatie.objects.create(convenant=oud, datum=datetime.date(2022, 5, 1))
         KalenderToken.voor(gebruikers[S])
+        _facturen(ov, oud, plan)
         yield Wereld(
             ov=ov, ander=ander, document=document, document_ander=document_ander, jaarplan=plan,
             projectblad=blad, gebruikers=gebruikers, objecten=_admin_objecten(ov, document, gebruikers),
@@ -292,6 +324,8 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "jaarplannen:jaarplan_pdf": {"pk": w.jaarplan.pk},
         "jaarplannen:projectblad_pdf": {"pk": w.projectblad.pk},
         "rapportages:overzicht": {"convenant": "2023-2027"},
+        "facturen:pdf": {"pk": w.objecten["facturen.factuur"].pk},
+        "facturen:xml": {"pk": w.objecten["facturen.factuur"].pk},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": {"pk": w.ov.pk},
         "admin:app_list": {"app_label": "overeenkomsten"},
