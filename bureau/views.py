@@ -15,7 +15,7 @@ from convenant import formatting, toegang
 from convenant.models import Convenant
 from jaarplannen import kalender
 from overeenkomsten import rapportages, resources, workflow
-from overeenkomsten.constants import Status
+from overeenkomsten.constants import Status, status_label
 
 from . import dashboard as dashboard_data
 
@@ -75,7 +75,7 @@ def _cel(kolom, waarde) -> str:
         case rapportages.DATUM:
             return formatting.datum(waarde)
         case rapportages.STATUS:
-            return Status(waarde).label
+            return status_label(waarde)
     return str(waarde)
 
 

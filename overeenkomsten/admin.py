@@ -22,6 +22,8 @@ SNAPSHOT = ["inwoners", "peildatum", "bijdrage_per_inwoner", "bedrag_per_jaar"]
 TEKSTVELDEN = [
     "vertegenwoordiger", "vertegenwoordiger_functie", "collegebesluit_op", "ondertekend_te", "ondertekend_op",
 ]
+# The agreement's own start date (a city that joins during the convenant); fixed once signed.
+INGANG = ["ingangsdatum"]
 
 # Which permission each workflow step needs (see convenant/migrations/0003_rollen.py).
 OVERGANG_RECHT = {
@@ -32,12 +34,32 @@ OVERGANG_RECHT = {
 }
 
 
+class ToestandFilter(admin.SimpleListFilter):
+    """Lopend or afgelopen: derived from the end date, not a stored status."""
+
+    title = "looptijd"
+    parameter_name = "looptijd"
+
+    def lookups(self, request, model_admin):
+        return [("lopend", "Getekend en lopend"), ("afgelopen", "Afgelopen (einddatum voorbij)")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("lopend", "afgelopen"):
+            return queryset
+        vandaag = workflow.vandaag()
+        afgelopen = [ov.pk for ov in queryset.filter(status__in=bewaking.GETEKEND).select_related("convenant")
+                     if ov.is_afgelopen(vandaag)]
+        if self.value() == "afgelopen":
+            return queryset.filter(pk__in=afgelopen)
+        return queryset.filter(status__in=bewaking.GETEKEND).exclude(pk__in=afgelopen)
+
+
 class NieuweOvereenkomstForm(forms.ModelForm):
     """On add, the amount's snapshot is taken from the reference data, never typed."""
 
     class Meta:
         model = Samenwerkingsovereenkomst
-        fields = ["convenant", "gemeente", *TEKSTVELDEN, "opmerking"]
+        fields = ["convenant", "gemeente", *INGANG, *TEKSTVELDEN, "opmerking"]
 
     def clean(self):
         cleaned = super().clean()
@@ -77,10 +99,10 @@ class DocumentInline(admin.TabularInline):
 @admin.register(Samenwerkingsovereenkomst)
 class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
     list_display = [
-        "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
-        "verzonden_op", "ontvangen_op", "pdf_links",
+        "gemeente", "convenant", "toestand_nl", "inwoners_nl", "bedrag_nl",
+        "verzonden_op", "ontvangen_nl", "pdf_links",
     ]
-    list_filter = ["convenant", "status"]
+    list_filter = ["convenant", "status", ToestandFilter]
     search_fields = ["gemeente__naam", "gemeente__cbs_code", "vertegenwoordiger"]
     list_select_related = ["gemeente", "convenant"]
     autocomplete_fields = ["gemeente"]
@@ -90,9 +112,10 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     fieldsets = [
         (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
         ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": ["inwoners_nl", "peildatum", "tarief_nl", "bedrag_nl"]}),
-        ("Gegevens voor de overeenkomst", {"fields": TEKSTVELDEN}),
+        ("Gegevens voor de overeenkomst", {"fields": [*INGANG, *TEKSTVELDEN]}),
         ("Verloop", {"fields": [
-            "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op", "einddatum_nl",
+            "verzonden_op", "verzonden_aan", "ontvangen_op", "datum_onbekend",
+            "opgezegd_door", "opzegging_verzonden_op", "opzegging_ontvangen_op", "einddatum_nl",
             "opmerking",
         ]}),
     ]
@@ -142,7 +165,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": [
-                "convenant", "gemeente", *TEKSTVELDEN, "opmerking",
+                "convenant", "gemeente", *INGANG, *TEKSTVELDEN, "opmerking",
             ]})]
         return super().get_fieldsets(request, obj)
 
@@ -157,7 +180,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
         velden = ["convenant", "gemeente", *SNAPSHOT, "inwoners_nl", "tarief_nl", "bedrag_nl",
                   *bewaking.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
         if obj.is_getekend:
-            velden += TEKSTVELDEN
+            velden += TEKSTVELDEN + INGANG
         return velden
 
     # --- columns -------------------------------------------------------------------
@@ -176,8 +199,20 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
 
     @admin.display(description="loopt t/m")
     def einddatum_nl(self, obj):
-        tekst = formatting.datum(obj.einddatum)
-        return f"{tekst} (na opzegging)" if obj.opzegging_ontvangen_op else tekst
+        tekst = formatting.datum(obj.laatste_dag)
+        if obj.opzegging_verzonden_op:
+            tekst += " (na opzegging)"
+        elif obj.laatste_dag != obj.einddatum:
+            tekst += f" (convenant verlengd; de overeenkomst zelf t/m {formatting.datum(obj.einddatum)})"
+        return f"{tekst} – afgelopen" if obj.is_afgelopen() else tekst
+
+    @admin.display(description="status", ordering="status")
+    def toestand_nl(self, obj):
+        return obj.toestand_label
+
+    @admin.display(description="getekend ontvangen op", ordering="ontvangen_op")
+    def ontvangen_nl(self, obj):
+        return obj.ontvangen_tekst or "–"
 
     # --- workflow: actions lead to a confirmation page --------------------------------
 

@@ -110,6 +110,8 @@ def context_overeenkomst(ov: Samenwerkingsovereenkomst, aantal_gemeenten: int | 
         "opzeggen_voor": formatting.dag_maand(convenant.opzeggen_voor_maand, convenant.opzeggen_voor_dag),
         "opzegtermijn": GETALWOORDEN.get(maanden, str(maanden)),
         "opgemaakt_te": ov.ondertekend_te or ov.gemeente.plaats,
+        # A city that joins during the convenant (2019–2022 art. 9): its own start date.
+        "toetreding": ov.begint_op != convenant.ingangsdatum,
         "concept": bool(ontbrekend),
         "ontbrekend": ontbrekend,
         "soort": SOORT[convenant.sjabloon],
