@@ -281,3 +281,49 @@ def vergelijking(oud: Convenant, nieuw: Convenant) -> Tabel:
             "toelichting": toelichting,
         })
     return tabel
+
+
+# --- what is still missing for the final PDFs ----------------------------------------------
+
+ONTBREKEND_KOLOMMEN = [
+    # The import files' own column names, so the completed sheet goes back in as it is:
+    # adres, plaats, contact_email → importeer_gemeentegegevens; the rest → importeer_register.
+    Kolom("cbs_code", "CBS-code"),
+    Kolom("gemeente", "Gemeente"),
+    Kolom("status", "Status", STATUS),
+    Kolom("ontbreekt", "Ontbreekt"),
+    Kolom("adres", "Adres stadhuis"),
+    Kolom("plaats", "Vestigingsplaats"),
+    Kolom("contact_email", "E-mail G40-contact"),
+    Kolom("vertegenwoordiger", "Vertegenwoordiger"),
+    Kolom("vertegenwoordiger_functie", "Functie vertegenwoordiger"),
+    Kolom("collegebesluit_op", "Datum collegebesluit", DATUM),
+]
+
+
+def ontbrekende_gegevens(convenant: Convenant) -> Tabel:
+    """Per municipality whose agreement is not signed yet: what the final PDF (and its sending) still lacks.
+
+    One row per such agreement with something missing; the known values are
+    filled in, the empty cells are what the collector completes. ‘contact_email’
+    is not in the PDF but is where the agreement is sent, so it counts too.
+    """
+    from .pdf import ontbrekende_kolommen  # the PDF's own list of what it needs
+
+    tabel = Tabel(f"Ontbrekende gegevens convenant {convenant.slug}",
+                  f"ontbrekende-gegevens-{convenant.slug}", ONTBREKEND_KOLOMMEN)
+    qs = Samenwerkingsovereenkomst.objects.filter(convenant=convenant).exclude(status__in=GETEKEND)
+    for ov in _overeenkomsten(qs):
+        ontbreekt = ontbrekende_kolommen(ov)
+        if not ov.gemeente.contact_email:
+            ontbreekt.append("contact_email")
+        if not ontbreekt:
+            continue
+        g = ov.gemeente
+        tabel.rijen.append({
+            "cbs_code": g.cbs_code, "gemeente": g.naam, "status": ov.status, "ontbreekt": ", ".join(ontbreekt),
+            "adres": g.adres, "plaats": g.plaats, "contact_email": g.contact_email,
+            "vertegenwoordiger": ov.vertegenwoordiger, "vertegenwoordiger_functie": ov.vertegenwoordiger_functie,
+            "collegebesluit_op": ov.collegebesluit_op, "pk": ov.pk,
+        })
+    return tabel
