@@ -15,7 +15,7 @@ from convenant import formatting, toegang
 from convenant.models import Convenant
 from jaarplannen import kalender
 from overeenkomsten import rapportages, resources, workflow
-from overeenkomsten.constants import Status, status_label
+from overeenkomsten.constants import status_label
 
 from . import dashboard as dashboard_data
 

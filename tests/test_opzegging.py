@@ -142,7 +142,7 @@ def test_afgelopen_in_dashboard_lijst_en_export(referentiedata, docs, vandaag, b
     lijst = reverse(CHANGELIST)
     html = beheerder_client.get(lijst + "?looptijd=afgelopen").content.decode()
     assert "Deventer" in html and "Almere" not in html and "Afgelopen" in html
-    html = beheerder_client.get(lijst + "?looptijd=lopend&convenant__id__exact=%d" % convenant.pk).content.decode()
+    html = beheerder_client.get(lijst + f"?looptijd=lopend&convenant__id__exact={convenant.pk}").content.decode()
     assert "Deventer" not in html
 
     r = beheerder_client.get(reverse("rapportages:overzicht", args=["2023-2027"]))

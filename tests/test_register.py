@@ -5,8 +5,8 @@ import datetime
 import io
 
 from django.core import mail
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 

@@ -70,7 +70,8 @@ def test_jaren_en_factuurlijst_volgen_de_ingangsdatum(nieuwkomer):
     assert "Nieuwstad" not in {r["gemeente"] for r in lijst_2024.rijen}
     lijst_2025 = rapportages.factuurlijst(2025)
     rij = next(r for r in lijst_2025.rijen if r["gemeente"] == "Nieuwstad")
-    assert (rij["factureerbaar"], rij["te_factureren"], rij["ingangsdatum"]) == ("ja", Decimal("12000.00"), D(2025, 7, 1))
+    assert (rij["factureerbaar"], rij["te_factureren"], rij["ingangsdatum"]) == (
+        "ja", Decimal("12000.00"), D(2025, 7, 1))
     assert "toegetreden per 1 juli 2025" in rij["toelichting"]
 
 
