@@ -8,7 +8,8 @@ the columns of `KOLOMMEN`. Per row, in this order:
    agreement is signed they are what was signed and may not differ;
 2. ``verzonden_op`` + ``verzonden_aan`` → `workflow.markeer_verzonden` with
    ``bron=BRON_REGISTER`` (a record of the past: no PDF rendered, nothing sent);
-3. ``ontvangen_op`` → `workflow.markeer_ontvangen` (without scan);
+3. ``ontvangen_op`` → `workflow.markeer_ontvangen` (without scan); for a signed
+   agreement whose date was unknown (2019–2022), `workflow.vul_ontvangstdatum_in`;
 4. ``opzegging_verzonden_op`` + ``opgezegd_door`` (+ ``opzegging_ontvangen_op``)
    → `workflow.registreer_opzegging`.
 
@@ -268,6 +269,9 @@ def _verwerk_regel(ov, w: dict, regel: Regel, gebruiker, herkomst: str) -> None:
         op = w["ontvangen_op"]
         if ov.is_getekend and ov.ontvangen_op == op:
             regel.overgeslagen.append(f"ontvangen op {_datum(op)}")
+        elif ov.is_getekend and ov.datum_onbekend:
+            workflow.vul_ontvangstdatum_in(ov, op, gebruiker, reden=herkomst)
+            regel.stappen.append(f"ontvangstdatum {_datum(op)} ingevuld (was onbekend)")
         else:
             if ov.is_getekend:
                 raise ValidationError(

@@ -218,6 +218,27 @@ def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None
     return document
 
 
+def vul_ontvangstdatum_in(ov, ontvangen_op: datetime.date, gebruiker=None, *, reden: str = "") -> None:
+    """A signed agreement whose receipt date was unknown (2019–2022) gets its date once it is found."""
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        if not (vers.is_getekend and vers.datum_onbekend):
+            raise _fout(vers, "alleen bij een ondertekende overeenkomst met ‘datum onbekend’ kan de "
+                              "ontvangstdatum achteraf worden ingevuld.")
+        _controleer_datum(vers, ontvangen_op, "De ontvangstdatum")
+        if vers.verzonden_op and ontvangen_op < vers.verzonden_op:
+            raise _fout(vers, f"de ontvangstdatum ({formatting.datum(ontvangen_op)}) ligt vóór de "
+                              f"verzending ({formatting.datum(vers.verzonden_op)}).")
+        if vers.opzegging_verzonden_op and ontvangen_op > vers.opzegging_verzonden_op:
+            raise _fout(vers, f"de ontvangstdatum ({formatting.datum(ontvangen_op)}) ligt na de opzegging "
+                              f"({formatting.datum(vers.opzegging_verzonden_op)}).")
+        vers.ontvangen_op = ontvangen_op
+        vers.datum_onbekend = False
+        _bewaar(vers, gebruiker, _met_herkomst(
+            f"Ontvangstdatum ingevuld (was onbekend): {formatting.datum(ontvangen_op)}", reden), _via_workflow=True)
+    _ververs(ov, vers)
+
+
 def voeg_scan_toe(ov, scan, gebruiker=None):
     """Add the signed scan to an agreement whose receipt is already recorded."""
     with transaction.atomic():

@@ -222,3 +222,13 @@ def test_admin_register_import_alleen_voor_secretariaat(referentiedata, client, 
 def test_admin_register_import_anoniem_naar_login(referentiedata, client):
     r = client.get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_register"))
     assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+def test_onbekende_ontvangstdatum_2019_2022_wordt_ingevuld(tmp_path, referentiedata):
+    pad = tmp_path / "register-2019.csv"
+    pad.write_bytes(als_csv([["GM0392", "Haarlem", "2019-03-12"]], kop=["cbs_code", "gemeente", "ontvangen_op"]))
+    call_command("importeer_register", str(pad), "--convenant", "2019-2022")
+    ov = Samenwerkingsovereenkomst.objects.get(convenant__slug="2019-2022", gemeente__naam="Haarlem")
+    assert (ov.status, ov.ontvangen_op, ov.datum_onbekend) == (Status.ONDERTEKEND, D(2019, 3, 12), False)
+    assert ov.history.first().history_change_reason == (
+        "Register register-2019.csv: Ontvangstdatum ingevuld (was onbekend): 12 maart 2019")
