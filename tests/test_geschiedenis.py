@@ -75,7 +75,8 @@ def test_kalender_2019_2022_eigen_verplichtingen(referentiedata):
     assert len(per_soort[VerplichtingSoort.VOORTGANG]) == 16  # four times a year, 2019–2022
     half = next(v for v in per_soort[VerplichtingSoort.HALFJAARRAPPORTAGE] if v.datum.year == 2021)
     assert (half.vanaf, half.datum, half.wanneer) == (D(2021, 7, 1), D(2021, 8, 31), "1 juli 2021 t/m 31 augustus 2021")
-    verantwoording = next(v for v in per_soort[VerplichtingSoort.JAARVERANTWOORDING] if "verantwoording 2020 " in v.omschrijving)
+    verantwoording = next(v for v in per_soort[VerplichtingSoort.JAARVERANTWOORDING]
+                          if "verantwoording 2020 " in v.omschrijving)
     assert (verantwoording.vanaf, verantwoording.datum) == (D(2021, 1, 1), D(2021, 2, 28))
     factuur = next(v for v in per_soort[VerplichtingSoort.FACTUUR] if v.datum.year == 2021)
     assert (factuur.vanaf, factuur.datum, factuur.status) == (D(2021, 1, 1), D(2021, 3, 31), VerplichtingStatus.DONE)
