@@ -44,6 +44,11 @@ def test_convenant_2019_2022_verlengd_zonder_verzonnen_streefdatum(referentiedat
     lijst = beheerder_client.get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")
                                  + f"?convenant__id__exact={c.pk}").content.decode()
     assert "datum onbekend" in lijst
+    ov = Samenwerkingsovereenkomst.objects.filter(convenant=c).first()
+    html = beheerder_client.get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_change",
+                                        args=[ov.pk])).content.decode()
+    assert ("28 februari 2023 (convenant verlengd; de overeenkomst zelf t/m 31 december 2022) – afgelopen"
+            in html)
 
 
 def test_factuurlijsten_2019_2022_dragen_de_40_bedragen(referentiedata):
