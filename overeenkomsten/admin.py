@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django import forms
@@ -10,9 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from convenant import formatting, toegang
+from convenant.admin_basis import HistorieAdmin
+from convenant.admin_toegang import GemeenteBereikMixin
 from convenant.models import Convenant
 from gemeenten.admin import MAX_IMPORT_BYTES, bewaar_upload, lees_upload, verwijder_upload
 
@@ -76,6 +77,11 @@ class ToestandFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=bewaking.GETEKEND).exclude(pk__in=afgelopen)
 
 
+def _ids(tekst: str) -> list[int]:
+    """The agreement ids of a workflow URL (``?ids=3,7``); anything else in it is ignored."""
+    return [int(x) for x in tekst.split(",")[:1000] if re.fullmatch(r"[0-9]{1,18}", x)]
+
+
 class NieuweOvereenkomstForm(forms.ModelForm):
     """On add, the amount's snapshot is taken from the reference data, never typed."""
 
@@ -119,7 +125,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfAdminMixin, HistorieAdmin):
     list_display = [
         "gemeente", "convenant", "toestand_nl", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_nl", "pdf_links",
@@ -148,18 +154,8 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     def get_queryset(self, request):
         return toegang.overeenkomsten_voor(request.user, super().get_queryset(request))
 
-    def _binnen_bereik(self, request, obj):
-        if obj is None or toegang.ziet_alle_gemeenten(request.user):
-            return True
-        gemeente = toegang.gemeente_van(request.user)
-        return gemeente is not None and obj.gemeente_id == gemeente.pk
-
-    def has_view_permission(self, request, obj=None):
-        # Also guards the history pages, which look records up past get_queryset().
-        return super().has_view_permission(request, obj) and self._binnen_bereik(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._binnen_bereik(request, obj)
+    # has_view/change/delete_permission(obj) of GemeenteBereikMixin keep a coördinator to their
+    # own municipality; they also guard the history pages, which look records up past get_queryset().
 
     def has_delete_permission(self, request, obj=None):
         # A sent or signed agreement is evidence: it is never deleted.
@@ -287,7 +283,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
             raise Http404
         if not request.user.has_perm(OVERGANG_RECHT[overgang]):
             raise PermissionDenied
-        ids = [int(x) for x in (request.POST.get("ids") or request.GET.get("ids", "")).split(",") if x.isdigit()]
+        ids = _ids(request.POST.get("ids") or request.GET.get("ids", ""))
         overeenkomsten = list(
             self.get_queryset(request).filter(pk__in=ids).select_related("gemeente", "convenant")
             .order_by("convenant__slug", "gemeente__naam")
@@ -377,7 +373,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     # --- the register in bulk: upload → preview → confirm ---------------------------
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
+        extra_context = {**(extra_context or {}), "mag_rapportages_zien": toegang.mag_rapportages_zien(request.user)}
         extra_context["mag_register"] = request.user.has_perm(toegang.REGISTREER_STATUS)
         if toegang.ziet_alle_gemeenten(request.user):
             extra_context["ontbrekend_links"] = [
@@ -532,7 +528,9 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
 
 
 @admin.register(OvereenkomstDocument)
-class OvereenkomstDocumentAdmin(admin.ModelAdmin):
+class OvereenkomstDocumentAdmin(GemeenteBereikMixin, admin.ModelAdmin):
+    gemeente_pad = "overeenkomst__gemeente"
+
     list_display = ["overeenkomst", "soort", "bestand_link", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
     list_filter = ["soort", "overeenkomst__convenant"]
     search_fields = ["overeenkomst__gemeente__naam", "sha256"]

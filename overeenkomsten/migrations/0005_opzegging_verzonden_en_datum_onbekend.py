@@ -17,9 +17,9 @@ def verzenddatum_uit_ontvangst(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('convenant', '0004_verlenging_en_streefdatum_optioneel'),
+        ('convenant', '0006_verlenging_en_streefdatum_optioneel'),
         ('gemeenten', '0001_initial'),
-        ('overeenkomsten', '0003_ingangsdatum'),
+        ('overeenkomsten', '0004_plausibele_grenzen'),
     ]
 
     operations = [

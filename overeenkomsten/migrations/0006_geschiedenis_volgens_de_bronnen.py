@@ -55,8 +55,8 @@ def volgens_de_bronnen(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("convenant", "0004_verlenging_en_streefdatum_optioneel"),
-        ("overeenkomsten", "0004_opzegging_verzonden_en_datum_onbekend"),
+        ("convenant", "0006_verlenging_en_streefdatum_optioneel"),
+        ("overeenkomsten", "0005_opzegging_verzonden_en_datum_onbekend"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('convenant', '0003_rollen'),
+        ('convenant', '0005_merge_factuurgegevens_grenzen'),
     ]
 
     operations = [
