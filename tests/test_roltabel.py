@@ -97,6 +97,11 @@ VERWACHT = {
     # agreements: workflow steps and the correction have their own permission
     "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": admin_rij(403, ELDERS, 403, 403),  # verzenden
     "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": admin_rij(200, 403, 403, 403),
+    # the register import and undoing a step: registreer_status (the secretariaat)
+    "admin:overeenkomsten_samenwerkingsovereenkomst_register": admin_rij(200, 403, 403, 403),
+    "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": admin_rij(200, 403, 403, 403),
+    # what is still missing, for all cities: not for a coördinator
+    "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": admin_rij(200, 200, 200, 403),
     # Django's own history page looks the object up in the (municipality-scoped) queryset before it
     # checks permissions: who may not see the object is sent away with "does not exist"
     "admin:convenant_persoon_history": admin_rij(200, 200, 200, ELDERS, staf=ELDERS),
@@ -294,6 +299,8 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "rapportages:overzicht": {"convenant": "2023-2027"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": {"pk": w.ov.pk},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": {"pk": w.ov.pk, "stap": "ontvangen"},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": {"convenant": "2023-2027"},
         "admin:app_list": {"app_label": "overeenkomsten"},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(Gemeente).pk, "object_id": w.ov.gemeente_id,
