@@ -105,6 +105,11 @@ VERWACHT = {
     # agreements: workflow steps and the correction have their own permission
     "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": admin_rij(403, ELDERS, 403, 403),  # verzenden
     "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": admin_rij(200, 403, 403, 403),
+    # the register import and undoing a step: registreer_status (the secretariaat)
+    "admin:overeenkomsten_samenwerkingsovereenkomst_register": admin_rij(200, 403, 403, 403),
+    "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": admin_rij(200, 403, 403, 403),
+    # what is still missing, for all cities: not for a coördinator
+    "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": admin_rij(200, 200, 200, 403),
     # the CBS import needs add and change on inhabitants: no group has them (an administrator's job)
     "admin:gemeenten_inwonertal_importeer": admin_rij(403, 403, 403, 403),
     # open to everyone: the health check and the password reset (issue 9, item 4/5)
@@ -366,6 +371,8 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "admin:otp_totp_totpdevice_qrcode": {"pk": w.objecten["otp_totp.totpdevice"].pk},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": {"pk": w.ov.pk},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": {"pk": w.ov.pk, "stap": "ontvangen"},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": {"convenant": "2023-2027"},
         "admin:app_list": {"app_label": "overeenkomsten"},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(Gemeente).pk, "object_id": w.ov.gemeente_id,
