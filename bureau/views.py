@@ -18,7 +18,7 @@ from facturen import overzicht as facturen_overzicht
 from facturen import toegang as facturen_toegang
 from jaarplannen import kalender
 from overeenkomsten import berichten, rapportages, resources, workflow
-from overeenkomsten.constants import BerichtStatus, Status
+from overeenkomsten.constants import BerichtStatus, status_label
 from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
 from overeenkomsten.pdf import ontbrekende_velden
 
@@ -149,7 +149,7 @@ def _cel(kolom, waarde) -> str:
         case rapportages.DATUM:
             return formatting.datum(waarde)
         case rapportages.STATUS:
-            return Status(waarde).label
+            return status_label(waarde)
         case rapportages.PROCENT:
             return formatting.procent(waarde)
     return str(waarde)

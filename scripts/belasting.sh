@@ -34,6 +34,7 @@ export MEDIA_ROOT=$WERK/media ALLOWED_HOSTS=127.0.0.1 OTP_VERPLICHT=True
 # Plain http on loopback: no HTTPS redirect, no secure-only cookies.
 export SECURE_SSL_REDIRECT=False SESSION_COOKIE_SECURE=False CSRF_COOKIE_SECURE=False SECURE_HSTS_SECONDS=0
 export BELASTING_GEBRUIKERS=$WERK/gebruikers.json BELASTING_AANTAL=$USERS
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}
 PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "Database: ${DATABASE_URL%%:*}; gegevens laden ..."
 "$PYTHON" manage.py bootstrap -v0 >/dev/null
@@ -46,7 +47,7 @@ for _ in $(seq 1 120); do
   kill -0 "$gunicorn_pid" 2>/dev/null || { cat "$WERK/gunicorn.log"; exit 1; }
   sleep 0.5
 done
-echo "gunicorn ($(grep -c 'Booting worker' "$WERK/gunicorn.log") workers) op http://127.0.0.1:$PORT; locust: $USERS gebruikers, $DUUR"
+echo "gunicorn ($WEB_CONCURRENCY workers, $(nproc) kernen, belasting $(cut -d' ' -f1 /proc/loadavg)) op http://127.0.0.1:$PORT; locust: $USERS gebruikers, $DUUR"
 timeout 300 .venv-belasting/bin/locust -f benchmarks/belasting/locustfile.py --headless --only-summary \
   -u "$USERS" -r "$USERS" -t "$DUUR" --stop-timeout 10 --host "http://127.0.0.1:$PORT" \
   --csv "$WERK/uitslag" >"$WERK/locust.log" 2>&1 || true

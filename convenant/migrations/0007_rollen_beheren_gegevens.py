@@ -58,8 +58,8 @@ def neem_terug(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("convenant", "0005_merge_factuurgegevens_grenzen"),
-        ("overeenkomsten", "0005_berichten"),
+        ("convenant", "0006_verlenging_en_streefdatum_optioneel"),
+        ("overeenkomsten", "0007_berichten"),
     ]
 
     operations = [
