@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "convenant",
     "gemeenten",
     "overeenkomsten",
@@ -108,6 +110,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"  # never served publicly: documents go through permission-checked views
+
+# Background tasks (Django's task framework, backport for 5.2): the database backend, run by
+# `manage.py db_worker`. Another backend of the same interface (RQ, Celery) needs no code change.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Content cache of rendered PDFs (convenant.pdf): outside MEDIA_ROOT (it is not evidence) and
 # outside git; bounded, least recently used entries are removed first. 0 switches it off.

@@ -11,3 +11,10 @@ class Status(models.TextChoices):
 class DocumentSoort(models.TextChoices):
     VERZONDEN = "verzonden", "Verzonden PDF"
     GETEKEND = "getekend", "Getekende scan"
+
+
+class BundelStatus(models.TextChoices):
+    WACHT = "wacht", "Wacht op verwerking"
+    BEZIG = "bezig", "Bezig"
+    KLAAR = "klaar", "Klaar"
+    MISLUKT = "mislukt", "Mislukt"
