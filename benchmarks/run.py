@@ -176,8 +176,8 @@ def meet_paginas(client, tmp: Path, herhalingen: int) -> dict:
         "changelist overeenkomsten": lambda: client.get(
             reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist")),
         "export CSV (exporteer_overeenkomsten)": lambda: call_command(
-            "exporteer_overeenkomsten", convenant="2023-2027", format="csv", out=str(tmp / "export.csv"), stderr=io.StringIO(),
-            stdout=io.StringIO()),
+            "exporteer_overeenkomsten", convenant="2023-2027", format="csv", out=str(tmp / "export.csv"),
+            stdout=io.StringIO(), stderr=io.StringIO()),
     }
     tijden: dict[str, list[float]] = {naam: [] for naam in doelen}
     queries: dict[str, int] = {}

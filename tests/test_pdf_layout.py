@@ -77,3 +77,25 @@ def test_nieuwe_opmaak_geeft_dezelfde_paginas(referentiedata, slug, aantal):
                 verschillen.append(f"{ov.gemeente}, pagina {nr}")
     assert verschillen == []
     assert sum(len(a) for a in oude) >= len(overeenkomsten)  # there was something to compare
+
+
+def test_stijl_eenmaal_geparst_geeft_dezelfde_paginas_als_inline(referentiedata, settings):
+    """The engine lifts the documents' <style> out and applies it pre-parsed; same pages as WeasyPrint inline."""
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    from convenant.models import Convenant
+    from overeenkomsten.bijlage import bijlage3
+
+    qs = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2023-2027")
+    htmls = [d.html for d in pdf.maak_documenten(qs.filter(gemeente__naam__in=["Deventer", "Almere"]))]
+    htmls.append(engine.render_html("overeenkomsten/bijlage3.html", {
+        "b": bijlage3(Convenant.objects.get(slug="2023-2027")), "stand": timezone.localdate()}))
+    merk = '<div class="concept-merk">'
+    assert any(merk in h for h in htmls) and any(merk not in h for h in htmls)
+    for html in htmls:
+        inline = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=engine._fetcher()).write_pdf()
+        via_engine = engine.html_naar_pdf(html, cache=False)
+        a, b = paginas(inline), paginas(via_engine)
+        assert len(a) == len(b)
+        assert all(ImageChops.difference(x, y).getbbox() is None for x, y in zip(a, b, strict=True))
