@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= True
 
-.PHONY: run test test-sqlite test-postgres install install-test bench lint clean
+.PHONY: run test test-sqlite test-postgres install install-test bench lint lagen clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-test
+	$(MAKE) lagen
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -49,9 +50,14 @@ test-postgres:
 bench: install-test
 	$(PY) benchmarks/run.py
 
-lint: $(VENV)/bin/python
+# The apps' import layers (pyproject.toml [tool.importlinter]); part of `make test` and `make lint`.
+lagen: $(VENV)/.test
+	$(VENV)/bin/lint-imports --no-cache
+
+lint: $(VENV)/.test
 	$(PY) -m pip install -q ruff==0.17.6
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gemeenten",
     "overeenkomsten",
     "jaarplannen",
+    "bureau",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from convenant import views
+from bureau import views
 
 admin.site.site_header = "G40-convenantadministratie"
 admin.site.site_title = "G40-convenant"
@@ -12,6 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),
     path("jaarplannen/", include("jaarplannen.urls")),
-    path("rapportages/", include("overeenkomsten.urls_rapportages", namespace="rapportages")),
+    path("rapportages/", include("bureau.urls", namespace="rapportages")),
     path("", views.dashboard, name="home"),
 ]

@@ -22,15 +22,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from convenant import formatting
-from overeenkomsten.constants import Status
-from overeenkomsten.models import Samenwerkingsovereenkomst
-from overeenkomsten.services import neem_snapshot
 
-from . import cbs
+from . import afnemers, cbs
 from .models import Gemeente, Inwonertal
 
 NIEUW = "nieuw"
@@ -44,9 +40,6 @@ ACTIES = {
     ONGEWIJZIGD: "ongewijzigd",
     BEHOUDEN: "behouden (getekende overeenkomst)",
 }
-
-GETEKEND = (Status.ONDERTEKEND, Status.OPGEZEGD)
-
 
 @dataclass
 class Fout:
@@ -81,24 +74,6 @@ class Ontbrekend:
 
 
 @dataclass
-class ConceptVerschil:
-    """An unsigned agreement whose snapshot differs from the imported figure."""
-
-    overeenkomst: Samenwerkingsovereenkomst
-    oud: int
-    nieuw: int
-    bijwerken: bool
-
-    @property
-    def toelichting(self) -> str:
-        if self.bijwerken:
-            return "wordt bijgewerkt"
-        if self.overeenkomst.status != Status.CONCEPT:
-            return "niet bijgewerkt: al verzonden"
-        return "niet bijgewerkt (kies ‘concept-overeenkomsten bijwerken’, --werk-concepten-bij)"
-
-
-@dataclass
 class ImportVoorstel:
     bestandsnaam: str
     peildatum: datetime.date
@@ -108,7 +83,7 @@ class ImportVoorstel:
     cijfers: list[Cijfer] = field(default_factory=list)
     fouten: list[Fout] = field(default_factory=list)
     ontbrekend: list[Ontbrekend] = field(default_factory=list)
-    concepten: list[ConceptVerschil] = field(default_factory=list)
+    concepten: list[afnemers.Verschil] = field(default_factory=list)  # rows of apps above
     niet_lid: int = 0
     andere_periode: int = 0
     uitsplitsing: int = 0
@@ -297,11 +272,9 @@ def _lees_rijen(bestand, voorstel, gemeenten) -> dict[int, tuple[Gemeente, int, 
 def _bepaal_acties(voorstel, gevonden) -> None:
     p = voorstel.peildatum
     bestaand = {r.gemeente_id: r.aantal for r in Inwonertal.objects.filter(peildatum=p)}
-    getekend = dict(
-        Samenwerkingsovereenkomst.objects.filter(status__in=GETEKEND)
-        .filter(Q(convenant__peildatum=p) | Q(peildatum=p))
-        .values_list("gemeente_id", "inwoners")
-    )
+    getekend = {}
+    for afnemer in afnemers.alle():
+        getekend.update(afnemer.vastgelegd(p))
     for gemeente, regel, aantal in gevonden.values():
         if aantal is None:
             continue  # bad value (already an error) or empty (reported as missing)
@@ -335,21 +308,8 @@ def _meld_ontbrekend(voorstel, gemeenten, gevonden) -> None:
 
 def _zoek_concepten(voorstel) -> None:
     nieuw = {c.gemeente.pk: c.aantal for c in voorstel.cijfers if c.actie != BEHOUDEN}
-    if not nieuw:
-        return
-    overeenkomsten = (
-        Samenwerkingsovereenkomst.objects
-        .filter(status__in=[Status.CONCEPT, Status.VERZONDEN], convenant__peildatum=voorstel.peildatum,
-                gemeente_id__in=nieuw)
-        .select_related("gemeente", "convenant")
-        .order_by("gemeente__naam", "convenant__slug")
-    )
-    for ov in overeenkomsten:
-        if ov.inwoners != nieuw[ov.gemeente_id]:
-            voorstel.concepten.append(ConceptVerschil(
-                ov, ov.inwoners, nieuw[ov.gemeente_id],
-                bijwerken=voorstel.werk_concepten_bij and ov.status == Status.CONCEPT,
-            ))
+    for afnemer in afnemers.alle():
+        voorstel.concepten.extend(afnemer.verschillen(voorstel.peildatum, nieuw, voorstel.werk_concepten_bij))
 
 
 def _schrijf(voorstel: ImportVoorstel) -> None:
@@ -374,10 +334,6 @@ def _schrijf(voorstel: ImportVoorstel) -> None:
         rij.aantal, rij.bron = cijfer.aantal, bron
         rij._change_reason = reden
         rij.save()
-    for verschil in voorstel.concepten:
-        if verschil.bijwerken:
-            ov = verschil.overeenkomst
-            neem_snapshot(ov)
-            ov._change_reason = reden
-            ov.save()
+    for afnemer in afnemers.alle():
+        afnemer.werk_bij(voorstel.concepten, reden)
     voorstel.opgeslagen = True

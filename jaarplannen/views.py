@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -8,20 +7,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from convenant import pdf as huisstijl
+from convenant import toegang
 
 from . import ical, pdf
 from . import kalender as kalendermodule
 from .models import Jaarplan, KalenderToken, Projectblad
 
-KALENDER_RECHT = "jaarplannen.view_jaarplan"
+KALENDER_RECHT = toegang.BEKIJK_JAARPLANNEN
 
 
 def _abonnement_url(request, token: KalenderToken) -> str:
     return request.build_absolute_uri(reverse("jaarplannen:kalender_ics") + f"?token={token.token}")
 
 
-@login_required
-@permission_required(KALENDER_RECHT, raise_exception=True)
+@toegang.vereist(KALENDER_RECHT)
 def kalender(request):
     token = KalenderToken.objects.filter(gebruiker=request.user).first()
     abonnement_url = _abonnement_url(request, token) if token else ""
@@ -35,8 +34,7 @@ def kalender(request):
     })
 
 
-@login_required
-@permission_required(KALENDER_RECHT, raise_exception=True)
+@toegang.vereist(KALENDER_RECHT)
 @require_POST
 def kalender_abonnement(request):
     """Make, renew or revoke the user's subscription link."""
@@ -63,11 +61,11 @@ def kalender_ics(request):
             KalenderToken.objects.select_related("gebruiker").filter(token=request.GET["token"]).first()
             if request.GET["token"] else None
         )
-        if token is None or not token.gebruiker.is_active or not token.gebruiker.has_perm(KALENDER_RECHT):
+        if token is None or not toegang.heeft(token.gebruiker, KALENDER_RECHT):
             raise Http404("Onbekende of ingetrokken abonnementslink.")
     elif not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    elif not request.user.has_perm(KALENDER_RECHT):
+    elif not toegang.heeft(request.user, KALENDER_RECHT):
         raise PermissionDenied
     inhoud = ical.als_ical(kalendermodule.actuele_verplichtingen(), request.build_absolute_uri)
     response = HttpResponse(inhoud, content_type="text/calendar; charset=utf-8")
@@ -82,8 +80,7 @@ def _document(request, inhoud_html, maak_pdf, bestandsnaam: str):
     return huisstijl.pdf_response(maak_pdf(), bestandsnaam)
 
 
-@login_required
-@permission_required("jaarplannen.view_jaarplan", raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_JAARPLANNEN)
 def jaarplan_pdf(request, pk):
     plan = get_object_or_404(Jaarplan.objects.select_related("convenant"), pk=pk)
     return _document(
@@ -94,8 +91,7 @@ def jaarplan_pdf(request, pk):
     )
 
 
-@login_required
-@permission_required("jaarplannen.view_projectblad", raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_PROJECTBLADEN)
 def projectblad_pdf(request, pk):
     blad = get_object_or_404(
         Projectblad.objects.select_related(

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting, toegang
 
-from . import services, workflow
+from . import bewaking, services, workflow
 from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
 from .constants import Status
@@ -155,7 +155,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
         # Status and its dates change only through the workflow actions; what fixes the
         # amount only through ‘Inwonertal corrigeren’. Once signed, the text is what was signed.
         velden = ["convenant", "gemeente", *SNAPSHOT, "inwoners_nl", "tarief_nl", "bedrag_nl",
-                  *workflow.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
+                  *bewaking.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
         if obj.is_getekend:
             velden += TEKSTVELDEN
         return velden

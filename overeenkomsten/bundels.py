@@ -1,7 +1,8 @@
 """A ZIP of many agreement PDFs, made off the web request by a background task.
 
 `vraag_bundel_aan` records the request (a `PdfBundel` with the selected ids) and
-enqueues `overeenkomsten.tasks.maak_pdf_bundel` once the request's transaction
+enqueues the task `maak_pdf_bundel` (Django's task framework, `django_tasks`; any
+backend of that interface: database, RQ, Celery) once the request's transaction
 commits; the worker (`manage.py db_worker`) runs `maak_bundel`, which renders on
 all cores through the engine's cache and stores its progress after every PDF.
 The admin shows that progress and, when done, a permission-checked download.
@@ -17,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from django_tasks import task
+
 from convenant import toegang
 from convenant.pdf import render_veel
 
@@ -29,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 def vraag_bundel_aan(user, queryset) -> PdfBundel:
     """Record the request and queue the work; returns the bundle (status: wacht)."""
-    from .tasks import maak_pdf_bundel
-
     ids = sorted(toegang.overeenkomsten_voor(user, queryset).values_list("pk", flat=True))
     bundel = PdfBundel.objects.create(aangevraagd_door=user, overeenkomsten=ids, totaal=len(ids))
 
@@ -72,6 +73,12 @@ def maak_bundel(bundel_id: str, processen: int | None = None) -> dict:
         )
         raise
     return {"bundel": str(bundel.pk), "pdfs": bundel.totaal, "concepten": bundel.concepten}
+
+
+@task()
+def maak_pdf_bundel(bundel_id: str) -> dict:
+    """The background task: its one argument is JSON (the bundle's id as text)."""
+    return maak_bundel(bundel_id)
 
 
 def mag_bundel_zien(user, bundel: PdfBundel) -> bool:

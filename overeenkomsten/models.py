@@ -13,6 +13,7 @@ from convenant import formatting, rules
 from convenant.models import Convenant
 from gemeenten.models import Gemeente
 
+from . import bewaking
 from .constants import BundelStatus, DocumentSoort, Status
 
 
@@ -128,9 +129,7 @@ class Samenwerkingsovereenkomst(models.Model):
         # The amount is always derived from the snapshot by the one rule.
         self.bedrag_per_jaar = rules.jaarbedrag(self.inwoners, self.bijdrage_per_inwoner)
         # Status changes only through the workflow; a signed agreement's amount is frozen.
-        from . import workflow
-
-        workflow.bewaak_opslaan(self)
+        bewaking.bewaak_opslaan(self)
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -5,7 +5,6 @@ who may see what and turn the result into a response.
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +19,6 @@ from .bijlage import bijlage3
 from .constants import BundelStatus
 from .models import OvereenkomstDocument, PdfBundel, Samenwerkingsovereenkomst
 
-BEKIJKEN = "overeenkomsten.view_samenwerkingsovereenkomst"
-
 
 def zichtbare_overeenkomsten(user):
     """The agreements this user may see: all, or a G40-coördinator's own (see convenant.toegang)."""
@@ -33,7 +30,7 @@ def overeenkomst_voor(request, pk) -> Samenwerkingsovereenkomst:
     return get_object_or_404(qs, pk=pk)
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_pdf(request, pk):
     """The agreement as PDF: ?versie=definitief refuses an incomplete agreement."""
     ov = overeenkomst_voor(request, pk)
@@ -46,7 +43,7 @@ def overeenkomst_pdf(request, pk):
     return pdf_response(data, pdf.bestandsnaam(ov), bijlage=request.GET.get("download") == "1")
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_voorbeeld(request, pk):
     ov = overeenkomst_voor(request, pk)
     return render(request, "overeenkomsten/voorbeeld.html", {
@@ -60,7 +57,7 @@ def overeenkomst_voorbeeld(request, pk):
     })
 
 
-@login_required
+@toegang.vereist()
 def overeenkomst_voorbeeld_png(request, pk):
     """The first page of the agreement's PDF as an image, for the preview page."""
     ov = overeenkomst_voor(request, pk)
@@ -73,8 +70,7 @@ def overeenkomst_voorbeeld_png(request, pk):
     return response
 
 
-@login_required
-@permission_required(toegang.BEKIJK_DOCUMENTEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_DOCUMENTEN)
 def document(request, pk):
     """A stored document (sent PDF or signed scan), never served from MEDIA_URL."""
     doc = get_object_or_404(
@@ -94,8 +90,7 @@ def document(request, pk):
     return response
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_nieuwste(request):
     convenant = Convenant.objects.order_by("-ingangsdatum").first()
     if convenant is None:
@@ -104,8 +99,7 @@ def bijlage3_nieuwste(request):
     return redirect("overeenkomsten:bijlage3", slug=convenant.slug)
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_pagina(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     return render(request, "overeenkomsten/bijlage3_pagina.html", {
@@ -115,8 +109,7 @@ def bijlage3_pagina(request, slug):
     })
 
 
-@login_required
-@permission_required(BEKIJKEN, raise_exception=True)
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
 def bijlage3_pdf(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     data = render_pdf("overeenkomsten/bijlage3.html", {
@@ -133,7 +126,7 @@ def bundel_voor(request, pk) -> PdfBundel:
     return bundel
 
 
-@login_required
+@toegang.vereist()
 def bundel_voortgang(request, pk):
     """Progress of a background ZIP of agreement PDFs, and its download when done."""
     bundel = bundel_voor(request, pk)
@@ -146,7 +139,7 @@ def bundel_voortgang(request, pk):
     return response
 
 
-@login_required
+@toegang.vereist()
 def bundel_zip(request, pk):
     bundel = bundel_voor(request, pk)
     if bundel.status != BundelStatus.KLAAR or not bundel.bestand:

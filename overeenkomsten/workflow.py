@@ -7,9 +7,10 @@
 Every status change goes through a function below: it locks the row, checks
 the transition and its dates, writes the new state and the documents in one
 transaction, and leaves a line in the history with who did it and why.
-`Samenwerkingsovereenkomst.save()` calls `bewaak_opslaan`, so code that
-bypasses this module (a form, a shell, another app) cannot change the status
-or the workflow dates, nor the amount's snapshot of a signed agreement.
+`Samenwerkingsovereenkomst.save()` calls `bewaking.bewaak_opslaan`, so code
+that bypasses this module (a form, a shell, another app) cannot change the
+status or the workflow dates, nor the amount's snapshot of a signed agreement;
+the functions here pass the guard by setting `_via_workflow` on the instance.
 
 Decisions:
 - A signed scan is optional when the receipt is recorded: the signed original
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from convenant import formatting
 
+from .bewaking import WORKFLOWVELDEN
 from .constants import Status
 
 # name → (statuses it may start from, status it leads to)
@@ -47,12 +49,6 @@ OVERGANG_LABEL = {
     "scan": "Getekende scan toevoegen",
 }
 
-GETEKEND = frozenset({Status.ONDERTEKEND, Status.OPGEZEGD})
-
-# Written only by the functions below.
-WORKFLOWVELDEN = ("status", "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op")
-# What fixes the amount; frozen once the agreement is signed (bedrag_per_jaar follows from it).
-BEVROREN_VELDEN = ("convenant", "gemeente", "inwoners", "peildatum", "bijdrage_per_inwoner")
 
 REDEN_MAX = 100  # simple-history's history_change_reason column
 
@@ -246,46 +242,6 @@ def corrigeer_inwoners(ov, nieuw_aantal: int, reden: str, gebruiker=None) -> Non
         vers.inwoners = nieuw_aantal
         _bewaar(vers, gebruiker, reden, _correctie=True)
     _ververs(ov, vers)
-
-
-def bewaak_opslaan(ov) -> None:
-    """Called by `Samenwerkingsovereenkomst.save()`: refuse changes that bypass this module.
-
-    New agreements may be created in any state the database constraints allow
-    (historic data); an existing one changes its status and workflow dates
-    only through the functions above, and once signed its amount's snapshot
-    only through `corrigeer_inwoners`.
-    """
-    if ov._state.adding or ov.pk is None:
-        return
-    oud = type(ov)._base_manager.filter(pk=ov.pk).values(*WORKFLOWVELDEN, *BEVROREN_VELDEN).first()
-    if oud is None:
-        return
-    nieuw = {veld: getattr(ov, veld) for veld in WORKFLOWVELDEN}
-    nieuw.update({veld: getattr(ov, f"{veld}_id" if veld in ("convenant", "gemeente") else veld)
-                  for veld in BEVROREN_VELDEN})
-
-    def gewijzigd(velden):
-        return [veld for veld in velden if oud[veld] != nieuw[veld]]
-
-    workflow = gewijzigd(WORKFLOWVELDEN)
-    if workflow and not getattr(ov, "_via_workflow", False):
-        namen = ", ".join(str(ov._meta.get_field(v).verbose_name) for v in workflow)
-        raise ValidationError(
-            f"De status en de datums van verzending, ontvangst en opzegging ({namen}) veranderen "
-            f"alleen via de workflow (acties ‘Als verzonden vastleggen’, ‘Ondertekend ontvangen "
-            f"vastleggen’, ‘Opzegging vastleggen’)."
-        )
-    if oud["status"] in GETEKEND:
-        bevroren = gewijzigd(BEVROREN_VELDEN)
-        if getattr(ov, "_correctie", False):
-            bevroren = [v for v in bevroren if v != "inwoners"]
-        if bevroren:
-            namen = ", ".join(str(ov._meta.get_field(v).verbose_name) for v in bevroren)
-            raise ValidationError(
-                f"Deze overeenkomst is ondertekend: {namen} liggen vast. Een fout inwonertal "
-                f"herstel je met ‘Inwonertal corrigeren’, met een reden."
-            )
 
 
 def contactadressen(gemeente_ids) -> dict[int, list[str]]:

@@ -253,6 +253,10 @@ def test_token_van_inactieve_of_onbevoegde_gebruiker_geweigerd(client, django_us
     token = KalenderToken.voor(gebruiker).token
     assert client.get(reverse("jaarplannen:kalender_ics"), {"token": token}).status_code == 404
     gebruiker.user_permissions.add(Permission.objects.get(codename="view_jaarplan"))
+    # The permission alone is not enough: the feed is for staff accounts (convenant.toegang).
+    assert client.get(reverse("jaarplannen:kalender_ics"), {"token": token}).status_code == 404
+    gebruiker.is_staff = True
+    gebruiker.save()
     assert client.get(reverse("jaarplannen:kalender_ics"), {"token": token}).status_code == 200
     gebruiker.is_active = False
     gebruiker.save()

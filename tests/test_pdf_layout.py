@@ -82,6 +82,7 @@ def test_nieuwe_opmaak_geeft_dezelfde_paginas(referentiedata, slug, aantal):
 def test_stijl_eenmaal_geparst_geeft_dezelfde_paginas_als_inline(referentiedata, settings):
     """The engine lifts the documents' <style> out and applies it pre-parsed; same pages as WeasyPrint inline."""
     from django.utils import timezone
+
     from weasyprint import HTML
 
     from convenant.models import Convenant

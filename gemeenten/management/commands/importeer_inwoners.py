@@ -77,8 +77,7 @@ class Command(BaseCommand):
             self.stdout.write("Ontbreekt in het bestand: " + ", ".join(
                 f"{o.gemeente} ({o.toelichting})" for o in voorstel.ontbrekend) + ".")
         for verschil in voorstel.concepten:
-            ov = verschil.overeenkomst
             self.stdout.write(
-                f"Overeenkomst {ov} ({ov.get_status_display().lower()}): {formatting.aantal(verschil.oud)} "
+                f"{verschil.omschrijving} ({verschil.status.lower()}): {formatting.aantal(verschil.oud)} "
                 f"→ {formatting.aantal(verschil.nieuw)} inwoners – {verschil.toelichting}"
             )

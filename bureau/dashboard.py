@@ -11,11 +11,10 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
+from convenant import formatting
 from gemeenten.models import Gemeente
 from overeenkomsten.constants import DocumentSoort, Status
 from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
-
-from . import formatting
 
 GETEKEND = (Status.ONDERTEKEND, Status.OPGEZEGD)
 

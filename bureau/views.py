@@ -1,48 +1,66 @@
-"""Report pages (in the admin's look) and their CSV/XLSX downloads, under /rapportages/.
+"""The desk: the secretary's dashboard and the report pages, which combine the apps below.
 
-- ``rapportages:index``         the list of reports
-- ``rapportages:overzicht``     /rapportages/overzicht/<convenant>/   (?formaat=csv|xlsx)
-- ``rapportages:factuurlijst``  /rapportages/factuurlijst/?jaar=2024  (&formaat=csv|xlsx)
-- ``rapportages:vergelijking``  /rapportages/vergelijking/?oud=2019-2022&nieuw=2023-2027 (&formaat=…)
-
-Only for logged-in staff who may view agreements; anonymous visitors are sent
-to the login page. The views only choose the report and its presentation; the
-numbers come from :mod:`overeenkomsten.rapportages`.
+Views only choose what to show and how; the numbers come from
+:mod:`bureau.dashboard` and :mod:`overeenkomsten.rapportages`, and who may see
+what from :mod:`convenant.toegang`.
 """
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from convenant import formatting
+from convenant import formatting, toegang
 from convenant.models import Convenant
+from jaarplannen import kalender
+from overeenkomsten import rapportages, resources, workflow
+from overeenkomsten.constants import Status
 
-from . import rapportages, resources
-from .constants import Status
+from . import dashboard as dashboard_data
 
-app_name = "rapportages"
+# Reports list every municipality's amounts: for staff who may view all agreements.
+RAPPORTAGE = toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN, alle_gemeenten=True)
+
+def _standaard_convenant(convenanten, vandaag):
+    """The convenant running today, else the most recent one."""
+    for c in convenanten:
+        if c.ingangsdatum <= vandaag <= c.einddatum:
+            return c
+    return convenanten[0] if convenanten else None
 
 
-def mag_rapportages_zien(user) -> bool:
-    """Reports show every municipality's amounts: staff who may view all agreements."""
-    return user.is_active and user.is_staff and user.has_perm("overeenkomsten.view_samenwerkingsovereenkomst")
-
-
-def _toegang(view):
-    @login_required
-    def gecontroleerd(request, *args, **kwargs):
-        if not mag_rapportages_zien(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    gecontroleerd.__name__ = view.__name__
-    gecontroleerd.__doc__ = view.__doc__
-    return gecontroleerd
-
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+def dashboard(request):
+    """The secretary's overview of one convenant's agreements."""
+    user = request.user
+    if not toegang.ziet_alle_gemeenten(user):
+        # A G40-coördinator sees only their own municipality's agreement, in the admin.
+        return HttpResponseRedirect(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_changelist"))
+    vandaag = workflow.vandaag()
+    convenanten = list(
+        Convenant.objects.select_related("vertegenwoordiger_platform31", "vertegenwoordiger_g40")
+        .order_by("-ingangsdatum")
+    )
+    slug = request.GET.get("convenant")
+    if slug:
+        convenant = next((c for c in convenanten if c.slug == slug), None)
+        if convenant is None:
+            raise Http404(f"Er is geen convenant ‘{slug}’.")
+    else:
+        convenant = _standaard_convenant(convenanten, vandaag)
+    context = {
+        **admin.site.each_context(request),
+        "convenanten": convenanten,
+        "convenant": convenant,
+        "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,
+        "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
+        "verplichtingen": (
+            kalender.voor_dashboard(vandaag, convenant=convenant)
+            if convenant and user.has_perm(toegang.BEKIJK_JAARPLANNEN) else None
+        ),
+    }
+    return render(request, "g40/dashboard.html", context)
 
 def _cel(kolom, waarde) -> str:
     if waarde is None or waarde == "":
@@ -103,7 +121,7 @@ def _render(request, template, context):
     })
 
 
-@_toegang
+@RAPPORTAGE
 def index(request):
     convenanten = list(Convenant.objects.order_by("ingangsdatum"))
     jaren = sorted({j for c in convenanten for j in c.jaren})
@@ -115,7 +133,7 @@ def index(request):
     })
 
 
-@_toegang
+@RAPPORTAGE
 def overzicht(request, convenant):
     convenant = get_object_or_404(Convenant, slug=convenant)
     tabel = rapportages.overzicht(convenant)
@@ -130,7 +148,7 @@ def overzicht(request, convenant):
     })
 
 
-@_toegang
+@RAPPORTAGE
 def factuurlijst(request):
     convenanten = list(Convenant.objects.order_by("ingangsdatum"))
     jaren = sorted({j for c in convenanten for j in c.jaren})
@@ -158,7 +176,7 @@ def factuurlijst(request):
     })
 
 
-@_toegang
+@RAPPORTAGE
 def vergelijking(request):
     convenanten = {c.slug: c for c in Convenant.objects.order_by("ingangsdatum")}
     slugs = list(convenanten)
@@ -179,11 +197,3 @@ def vergelijking(request):
         "tabel": _weergave(tabel),
         "totalen": tabel.totalen(),
     })
-
-
-urlpatterns = [
-    path("", index, name="index"),
-    path("overzicht/<slug:convenant>/", overzicht, name="overzicht"),
-    path("factuurlijst/", factuurlijst, name="factuurlijst"),
-    path("vergelijking/", vergelijking, name="vergelijking"),
-]
