@@ -2,6 +2,8 @@
 
 import io
 import zipfile
+from importlib import import_module
+from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -31,8 +33,19 @@ def vraag_aan(client, user, ids):
     return response
 
 
+def zorg_voor_rollen():
+    """The roles come from a data migration, which an earlier transactional test (the browser
+    test) flushes away; make them again the way the migration does."""
+    from django.apps import apps
+    from django.db import connection
+
+    rollen = import_module("convenant.migrations.0003_rollen")
+    rollen.maak_rollen(apps, SimpleNamespace(connection=connection))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_zip_van_41_door_echte_worker_met_voortgang_en_download(referentiedata, django_user_model, client):
+    zorg_voor_rollen()
     relatiemanager = maak_gebruiker(django_user_model, toegang.RELATIEMANAGER, "relatiemanager")
     ids = list(Samenwerkingsovereenkomst.objects.filter(convenant__slug="2023-2027").values_list("pk", flat=True))
     assert len(ids) == 41
