@@ -85,6 +85,8 @@ def mag_bundel_zien(user, bundel: PdfBundel) -> bool:
     """The requester, or anyone who may see every agreement in it (a coördinator only their own)."""
     if not (user.is_authenticated and user.is_active):
         return False
+    if not bundel.overeenkomsten:  # nothing to compare rights against: only the requester
+        return bundel.aangevraagd_door_id == user.pk
     zichtbaar = toegang.overeenkomsten_voor(
         user, Samenwerkingsovereenkomst.objects.filter(pk__in=bundel.overeenkomsten),
     ).count()

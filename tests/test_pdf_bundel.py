@@ -146,3 +146,15 @@ def test_mislukte_bundel_toont_de_fout(referentiedata, beheerder_client, beheerd
     html = beheerder_client.get(reverse("overeenkomsten:bundel", args=[bundel.pk])).content.decode()
     assert "Het maken van de PDF’s is mislukt: RuntimeError: lettertype ontbreekt" in html
     assert 'http-equiv="refresh"' not in html
+
+
+@pytest.mark.django_db
+def test_lege_bundel_alleen_voor_aanvrager(referentiedata, beheerder, django_user_model, client):
+    bundel = PdfBundel.objects.create(aangevraagd_door=beheerder, overeenkomsten=[], totaal=0)
+    url = reverse("overeenkomsten:bundel", args=[bundel.pk])
+    client.force_login(django_user_model.objects.create_user("zonder-groep", password="x-123-y", is_staff=True))
+    assert client.get(url).status_code == 404
+    client.force_login(django_user_model.objects.create_user("geen-medewerker", password="x-123-y"))
+    assert client.get(url).status_code == 403
+    client.force_login(beheerder)
+    assert client.get(url).status_code == 200
