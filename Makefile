@@ -1,13 +1,14 @@
 # Two commands for a fresh machine with Python 3.11+:
 #   make run    install, load the real data, create an admin, serve http://127.0.0.1:8000
-#               (with the background worker for PDF bundles beside it)
+#   make serve  the same with the production configuration (gunicorn) on 127.0.0.1:8000
+#               (both with the background worker for PDF bundles beside the web server)
 #   make test   install, run every test on SQLite and on a throw-away PostgreSQL server
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= True
 
-.PHONY: run test test-sqlite test-postgres install install-test bench lint lagen clean
+.PHONY: run serve belasting test test-sqlite test-postgres install install-test bench lint lagen clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,18 @@ run: install
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production configuration on 127.0.0.1 (gunicorn, WhiteNoise, DEBUG off): see README "Productie".
+serve: install
+	$(PY) manage.py bootstrap
+	PYTHON=$(PY) DEBUG=False bash scripts/serve.sh
+
+# Load test: make serve's configuration with 20 logged-in users for 60 s (locust, own venv), on a
+# throw-away PostgreSQL server when one is installed, else SQLite. Prints throughput and p50/p95/p99.
+belasting: install
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  PYTHON=$(PY) bash scripts/met-postgres.sh bash scripts/belasting.sh; \
+	else PYTHON=$(PY) bash scripts/belasting.sh; fi
 
 test: install-test
 	$(MAKE) lagen

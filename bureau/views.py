@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from convenant import formatting, toegang
 from convenant.models import Convenant
+from facturen import overzicht as facturen_overzicht
+from facturen import toegang as facturen_toegang
 from jaarplannen import kalender
 from overeenkomsten import rapportages, resources, workflow
 from overeenkomsten.constants import Status
@@ -55,6 +57,10 @@ def dashboard(request):
         "convenant": convenant,
         "o": dashboard_data.overzicht(convenant, vandaag) if convenant else None,
         "mag_wijzigen": user.has_perm(toegang.REGISTREER_STATUS) or user.has_perm(toegang.VERZENDEN),
+        "facturering": (
+            facturen_overzicht.facturering_stand(convenant, vandaag)
+            if convenant and user.has_perm(facturen_toegang.BEKIJKEN) else None
+        ),
         "verplichtingen": (
             kalender.voor_dashboard(vandaag, convenant=convenant)
             if convenant and user.has_perm(toegang.BEKIJK_JAARPLANNEN) else None
@@ -76,6 +82,8 @@ def _cel(kolom, waarde) -> str:
             return formatting.datum(waarde)
         case rapportages.STATUS:
             return Status(waarde).label
+        case rapportages.PROCENT:
+            return formatting.procent(waarde)
     return str(waarde)
 
 
@@ -83,7 +91,7 @@ def _weergave(tabel, rijen=None, totaal=True) -> dict:
     """What the table template needs: headers, formatted cells, a totals row."""
     kolommen = [k for k in tabel.kolommen if k.op_pagina]
     rijen = tabel.rijen if rijen is None else rijen
-    getal = (rapportages.BEDRAG, rapportages.TARIEF, rapportages.AANTAL)
+    getal = (rapportages.BEDRAG, rapportages.TARIEF, rapportages.AANTAL, rapportages.PROCENT)
     totalen = rapportages.Tabel(tabel.titel, tabel.bestandsnaam, tabel.kolommen, rijen).totalen()
     return {
         "koppen": [(k.titel, k.soort in getal) for k in kolommen],
@@ -197,3 +205,29 @@ def vergelijking(request):
         "tabel": _weergave(tabel),
         "totalen": tabel.totalen(),
     })
+
+
+@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN, facturen_toegang.BEKIJKEN, alle_gemeenten=True)
+def facturen(request):
+    """Per year invoiced, paid and outstanding; the invoices of one year as finance gets them."""
+    try:
+        jaar = int(request.GET.get("jaar") or timezone.localdate().year)
+    except ValueError:
+        raise Http404("Onbekend jaar.") from None
+    if not 1900 < jaar < 2200:
+        raise Http404("Onbekend jaar.")
+    export = facturen_overzicht.export(jaar)
+    if formaat := _formaat(request):
+        return resources.download(export, formaat)
+    stand = facturen_overzicht.stand_per_jaar()
+    vandaag = timezone.localdate()
+    return _render(request, "facturen.html", {
+        "title": f"Facturen {jaar}",
+        "jaar": jaar,
+        "jaren": sorted({r["jaar"] for r in stand.rijen} | {jaar}),
+        "stand": _weergave(stand),
+        "export": _weergave(export),
+        "aantal": len(export.rijen),
+        "vervallen": list(facturen_overzicht.vervallen_facturen(vandaag)),
+    })
+

@@ -14,3 +14,20 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Two-factor login is switched on by the tests that are about it (tests/test_inloggen.py,
+# the browser test); elsewhere force_login stands for a completed login.
+OTP_VERPLICHT = False
+
+# Tests run with DEBUG off but without collectstatic: plain static storage (the
+# manifest storage would fail on every {% static %}), and no HTTPS redirect for
+# the test client and the live server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# WhiteNoise finds the files where they are (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -5,8 +5,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-# Load WeasyPrint and its font configuration now: under `gunicorn --preload` this happens
-# once in the master and every forked worker serves its first PDF warm.
+# Load the URLconf and WeasyPrint (with its fonts, native libraries and the one font
+# configuration every render shares) now: under `gunicorn --preload` that happens once in
+# the master, not on each worker's first request.
+from django.urls import get_resolver  # noqa: E402
+
 from convenant.pdf import voorbereiden  # noqa: E402
 
 voorbereiden()
+_ = get_resolver().url_patterns

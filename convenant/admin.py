@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from . import formatting
+from .admin_basis import HistorieAdmin
+from .admin_toegang import GemeenteBereikMixin
 from .models import Convenant, Organisatie, Persoon, Pijler, Themagroep
 
 
@@ -13,7 +13,8 @@ class OrganisatieAdmin(admin.ModelAdmin):
 
 
 @admin.register(Persoon)
-class PersoonAdmin(admin.ModelAdmin):
+class PersoonAdmin(GemeenteBereikMixin, admin.ModelAdmin):
+    # Platform31's people have no municipality: only who sees all municipalities sees them.
     list_display = ["naam", "functie", "rol", "organisatie", "gemeente", "email", "actief"]
     list_filter = ["rol", "organisatie", "actief"]
     search_fields = ["naam", "functie", "email", "gemeente__naam"]
@@ -22,7 +23,7 @@ class PersoonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Convenant)
-class ConvenantAdmin(SimpleHistoryAdmin):
+class ConvenantAdmin(HistorieAdmin):
     list_display = ["slug", "titel", "looptijd", "tarief", "peildatum_nl", "streefdatum_nl"]
     search_fields = ["slug", "titel"]
     list_select_related = ["vertegenwoordiger_platform31", "vertegenwoordiger_g40"]

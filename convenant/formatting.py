@@ -54,3 +54,10 @@ def datum(value: datetime.date | None) -> str:
 def dag_maand(maand: int, dag: int) -> str:
     """(9, 1) → '1 september'."""
     return f"{dag} {MAANDEN[maand - 1]}"
+
+
+def procent(value) -> str:
+    """Decimal('13.33') → '13,33 %'."""
+    if value is None or value == "":
+        return ""
+    return f"{euro(value, symbool=False)} %"

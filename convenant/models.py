@@ -31,6 +31,14 @@ class Organisatie(models.Model):
         "rechtspersoon", default=True,
         help_text="Het G40-Stedennetwerk heeft geen rechtspersoonlijkheid.",
     )
+    # What an invoice from this organisation needs (Platform31 as supplier). The sources do
+    # not give them: an invoice stays a concept until they are filled in.
+    postcode = models.CharField("postcode", max_length=10, blank=True)
+    btw_id = models.CharField(
+        "btw-identificatienummer", max_length=20, blank=True, help_text="Bijv. ‘NL001234567B01’.",
+    )
+    kvk_nummer = models.CharField("KvK-nummer", max_length=8, blank=True, help_text="Acht cijfers.")
+    iban = models.CharField("IBAN", max_length=34, blank=True, help_text="Rekening voor betaling van facturen.")
 
     objects = NaamManager()
 
@@ -44,6 +52,22 @@ class Organisatie(models.Model):
 
     def natural_key(self):
         return (self.naam,)
+
+    def clean(self):
+        from stdnum import iban
+        from stdnum.nl import btw
+
+        errors = {}
+        if self.btw_id and not btw.is_valid(self.btw_id):
+            errors["btw_id"] = "Dit is geen geldig Nederlands btw-identificatienummer (bijv. NL000099998B57)."
+        if self.kvk_nummer and not (self.kvk_nummer.isdigit() and len(self.kvk_nummer) == 8):
+            errors["kvk_nummer"] = "Een KvK-nummer bestaat uit acht cijfers."
+        if self.iban and not iban.is_valid(self.iban):
+            errors["iban"] = "Dit IBAN klopt niet (controlegetal of lengte)."
+        if errors:
+            raise ValidationError(errors)
+        self.btw_id = f"NL{btw.compact(self.btw_id)}" if self.btw_id else ""
+        self.iban = iban.compact(self.iban) if self.iban else ""
 
 
 class Persoon(models.Model):
@@ -143,6 +167,7 @@ class Convenant(models.Model):
     bijdrage_per_inwoner = models.DecimalField(
         "bijdrage per inwoner per jaar", max_digits=6, decimal_places=2,
         help_text="Exclusief BTW, in euro.",
+        validators=[MaxValueValidator(rules.MAX_BIJDRAGE_PER_INWONER, "Niet plausibel: meer dan € 10,00 per inwoner.")],
     )
     peildatum = models.DateField("CBS-peildatum inwoners")
     streefdatum_overeenkomsten = models.DateField(
@@ -178,6 +203,11 @@ class Convenant(models.Model):
                 condition=Q(bijdrage_per_inwoner__gt=0),
                 name="convenant_bijdrage_positief",
                 violation_error_message="De bijdrage per inwoner moet groter dan nul zijn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bijdrage_per_inwoner__lte=rules.MAX_BIJDRAGE_PER_INWONER),
+                name="convenant_bijdrage_plausibel",
+                violation_error_message="Niet plausibel: meer dan € 10,00 per inwoner.",
             ),
         ]
 

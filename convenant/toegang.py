@@ -78,7 +78,7 @@ def beperk(user, queryset, pad: str = "gemeente", *, rechten: tuple[str, ...] = 
     if ziet_alle_gemeenten(user):
         return queryset
     gemeente = gemeente_van(user)
-    return queryset.filter(**{pad: gemeente}) if gemeente else queryset.none()
+    return queryset.filter(**{pad: gemeente.pk}) if gemeente else queryset.none()
 
 
 def overeenkomsten_voor(user, queryset):

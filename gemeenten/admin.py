@@ -14,9 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.admin_basis import HistorieAdmin
+from convenant.admin_toegang import GemeenteBereikMixin, ImportExportRechtenMixin
+from convenant.formules import EXPORTFORMATEN
 from convenant.models import Convenant
 
 from . import importeren
@@ -33,7 +35,8 @@ class InwonertalInline(admin.TabularInline):
 
 
 @admin.register(Gemeente)
-class GemeenteAdmin(SimpleHistoryAdmin):
+class GemeenteAdmin(GemeenteBereikMixin, HistorieAdmin):
+    gemeente_pad = "pk"
     list_display = ["naam", "cbs_code", "inwoners_laatst", "peildatum_laatst", "plaats", "lid_sinds"]
     search_fields = ["naam", "cbs_code", "cbs_naam"]
     list_filter = ["lid_tot"]
@@ -117,8 +120,9 @@ def _verwijder_upload(token: str) -> None:
 
 
 @admin.register(Inwonertal)
-class InwonertalAdmin(ExportMixin, SimpleHistoryAdmin):
+class InwonertalAdmin(GemeenteBereikMixin, ImportExportRechtenMixin, ExportMixin, HistorieAdmin):
     resource_classes = [InwonertalResource]
+    export_formats = EXPORTFORMATEN  # text that could be a formula is neutralised
     change_list_template = "admin/gemeenten/inwonertal/change_list_cbs.html"
     list_display = ["gemeente", "peildatum_nl", "inwoners", "bron"]
     list_filter = ["peildatum"]

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from convenant import rules
+
 STATLINE = "statline"
 ODATA = "odata"
 EENVOUDIG = "eenvoudig"
@@ -132,6 +134,8 @@ def lees_aantal(waarde) -> int | None:
         raise OngeldigAantal(f"negatief aantal: ‘{waarde}’")
     if getal == 0:
         raise OngeldigAantal("het aantal is nul")
+    if getal > rules.MAX_INWONERS:
+        raise OngeldigAantal(rules.inwoners_fout(getal))
     return getal
 
 

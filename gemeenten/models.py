@@ -1,8 +1,10 @@
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from simple_history.models import HistoricalRecords
+
+from convenant import rules
 
 CBS_CODE = RegexValidator(r"^GM\d{4}$", "Een CBS-gemeentecode is ‘GM’ gevolgd door vier cijfers.")
 
@@ -80,7 +82,9 @@ class Inwonertal(models.Model):
         Gemeente, verbose_name="gemeente", on_delete=models.CASCADE, related_name="inwonertallen",
     )
     peildatum = models.DateField("peildatum")
-    aantal = models.PositiveIntegerField("inwoners")
+    aantal = models.PositiveIntegerField("inwoners", validators=[
+        MaxValueValidator(rules.MAX_INWONERS, "Niet plausibel: geen gemeente heeft meer dan %(limit_value)s inwoners."),
+    ])
     bron = models.CharField("bron", max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -98,6 +102,10 @@ class Inwonertal(models.Model):
             models.CheckConstraint(
                 condition=Q(aantal__gt=0), name="inwonertal_positief",
                 violation_error_message="Het aantal inwoners moet groter dan nul zijn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aantal__lte=rules.MAX_INWONERS), name="inwonertal_plausibel",
+                violation_error_message="Niet plausibel: geen gemeente heeft meer dan 2 miljoen inwoners.",
             ),
         ]
 

@@ -8,9 +8,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from convenant import formatting
+from convenant.admin_basis import HistorieAdmin
+from convenant.admin_toegang import ImportExportRechtenMixin
 from convenant.constants import Sjabloon
 from convenant.models import Convenant
 
@@ -116,7 +117,7 @@ class EvaluatieInline(admin.TabularInline):
 
 
 @admin.register(Jaarplan)
-class JaarplanAdmin(SimpleHistoryAdmin):
+class JaarplanAdmin(HistorieAdmin):
     list_display = [
         "__str__", "convenant", "status", "gereed_uiterlijk_nl", "gereed_op_nl", "vastgesteld_op_nl",
         "aantal_activiteiten", "totaal_budget", "pdf",
@@ -142,7 +143,9 @@ class JaarplanAdmin(SimpleHistoryAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "pdf_url": reverse("jaarplannen:jaarplan_pdf", args=[object_id])}
+        extra_context = {**(extra_context or {})}
+        if str(object_id).isdecimal() and str(object_id).isascii():  # a crafted id: Django's "does not exist"
+            extra_context["pdf_url"] = reverse("jaarplannen:jaarplan_pdf", args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="termijnen")
@@ -180,7 +183,7 @@ class JaarplanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activiteit)
-class ActiviteitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ActiviteitAdmin(ImportExportRechtenMixin, ImportExportModelAdmin, HistorieAdmin):
     resource_classes = [ActiviteitResource]
     import_template_name = "jaarplannen/admin/import.html"
     import_formats = IMPORTFORMATEN
@@ -257,7 +260,7 @@ def neem_bevindingen_over(modeladmin, request, queryset):
 
 
 @admin.register(Evaluatie)
-class EvaluatieAdmin(SimpleHistoryAdmin):
+class EvaluatieAdmin(HistorieAdmin):
     list_display = [
         "__str__", "jaarplan", "moment", "datum_nl", "gerapporteerd_directeur_op_nl",
         "gerapporteerd_voorzitter_op_nl", "aantal_bevindingen",
@@ -302,7 +305,7 @@ class EvaluatieAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Bevinding)
-class BevindingAdmin(SimpleHistoryAdmin):
+class BevindingAdmin(HistorieAdmin):
     list_display = ["__str__", "evaluatie", "activiteit", "doorwerking", "wordt_activiteit"]
     list_filter = ["doorwerking", "evaluatie__jaarplan__jaar", "evaluatie__moment"]
     search_fields = ["tekst", "activiteit__titel", "wordt_activiteit__titel"]
@@ -312,7 +315,7 @@ class BevindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConvenantEvaluatie)
-class ConvenantEvaluatieAdmin(SimpleHistoryAdmin):
+class ConvenantEvaluatieAdmin(HistorieAdmin):
     list_display = ["convenant", "datum_nl", "gerapporteerd_directeur_op_nl", "gerapporteerd_voorzitter_op_nl"]
     autocomplete_fields = ["directeur_platform31", "voorzitter_g40"]
     list_select_related = ["convenant"]
@@ -348,7 +351,7 @@ class ProjectbladPartijInline(admin.TabularInline):
 
 
 @admin.register(Projectblad)
-class ProjectbladAdmin(SimpleHistoryAdmin):
+class ProjectbladAdmin(HistorieAdmin):
     list_display = ["titel", "convenant", "jaar", "pijler", "themagroep", "totaal_budget_nl", "pdf"]
     list_filter = ["convenant", "jaar", "pijler"]
     search_fields = ["titel", "product"]
@@ -376,9 +379,9 @@ class ProjectbladAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}), "pdf_url": reverse("jaarplannen:projectblad_pdf", args=[object_id]),
-        }
+        extra_context = {**(extra_context or {})}
+        if str(object_id).isdecimal() and str(object_id).isascii():  # a crafted id: Django's "does not exist"
+            extra_context["pdf_url"] = reverse("jaarplannen:projectblad_pdf", args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="totaal budget", ordering="_budget")

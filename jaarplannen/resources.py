@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
+from convenant.formules import EXPORTFORMATEN as VEILIGE_EXPORTFORMATEN
 from convenant.models import Convenant, Persoon, Themagroep
 
 from .constants import ActiviteitSoort, ActiviteitStatus
@@ -187,6 +188,11 @@ class GeheelGetalWidget(widgets.Widget):
         getal = lees_geheel_getal(value, self.wat)
         return self.standaard if getal is None else getal
 
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type") and isinstance(value, int):
+            return value  # a number cell in XLSX
+        return super().render(value, obj, **kwargs)
+
 
 class TekstWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
@@ -331,7 +337,7 @@ class CSV(base_formats.CSV):
 
 
 IMPORTFORMATEN = [CSV, base_formats.XLSX]
-EXPORTFORMATEN = [base_formats.CSV, base_formats.XLSX]
+EXPORTFORMATEN = VEILIGE_EXPORTFORMATEN  # text that could be a formula is neutralised
 
 
 def lees_bestand(inhoud: bytes, formaat: str) -> tablib.Dataset:

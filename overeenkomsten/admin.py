@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from convenant import formatting, toegang
+from convenant.admin_basis import HistorieAdmin
+from convenant.admin_toegang import GemeenteBereikMixin
 
 from . import bewaking, services, workflow
 from .admin_export import ExportAdminMixin
@@ -30,6 +32,11 @@ OVERGANG_RECHT = {
     "opzeggen": toegang.REGISTREER_STATUS,
     "scan": toegang.REGISTREER_STATUS,
 }
+
+
+def _ids(tekst: str) -> list[int]:
+    """The agreement ids of a workflow URL (``?ids=3,7``); anything else in it is ignored."""
+    return [int(x) for x in tekst.split(",")[:1000] if re.fullmatch(r"[0-9]{1,18}", x)]
 
 
 class NieuweOvereenkomstForm(forms.ModelForm):
@@ -75,7 +82,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Samenwerkingsovereenkomst)
-class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHistoryAdmin):
+class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfAdminMixin, HistorieAdmin):
     list_display = [
         "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
         "verzonden_op", "ontvangen_op", "pdf_links",
@@ -102,18 +109,8 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
     def get_queryset(self, request):
         return toegang.overeenkomsten_voor(request.user, super().get_queryset(request))
 
-    def _binnen_bereik(self, request, obj):
-        if obj is None or toegang.ziet_alle_gemeenten(request.user):
-            return True
-        gemeente = toegang.gemeente_van(request.user)
-        return gemeente is not None and obj.gemeente_id == gemeente.pk
-
-    def has_view_permission(self, request, obj=None):
-        # Also guards the history pages, which look records up past get_queryset().
-        return super().has_view_permission(request, obj) and self._binnen_bereik(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._binnen_bereik(request, obj)
+    # has_view/change/delete_permission(obj) of GemeenteBereikMixin keep a coördinator to their
+    # own municipality; they also guard the history pages, which look records up past get_queryset().
 
     def has_delete_permission(self, request, obj=None):
         # A sent or signed agreement is evidence: it is never deleted.
@@ -224,7 +221,7 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
             raise Http404
         if not request.user.has_perm(OVERGANG_RECHT[overgang]):
             raise PermissionDenied
-        ids = [int(x) for x in (request.POST.get("ids") or request.GET.get("ids", "")).split(",") if x.isdigit()]
+        ids = _ids(request.POST.get("ids") or request.GET.get("ids", ""))
         overeenkomsten = list(
             self.get_queryset(request).filter(pk__in=ids).select_related("gemeente", "convenant")
             .order_by("convenant__slug", "gemeente__naam")
@@ -311,6 +308,10 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
         }
         return TemplateResponse(request, "admin/overeenkomsten/samenwerkingsovereenkomst/correctie.html", context)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "mag_rapportages_zien": toegang.mag_rapportages_zien(request.user)}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         ov = self.get_object(request, object_id)
@@ -337,7 +338,9 @@ class SamenwerkingsovereenkomstAdmin(ExportAdminMixin, PdfAdminMixin, SimpleHist
 
 
 @admin.register(OvereenkomstDocument)
-class OvereenkomstDocumentAdmin(admin.ModelAdmin):
+class OvereenkomstDocumentAdmin(GemeenteBereikMixin, admin.ModelAdmin):
+    gemeente_pad = "overeenkomst__gemeente"
+
     list_display = ["overeenkomst", "soort", "bestand_link", "sha256", "grootte", "aangemaakt_op", "aangemaakt_door"]
     list_filter = ["soort", "overeenkomst__convenant"]
     search_fields = ["overeenkomst__gemeente__naam", "sha256"]

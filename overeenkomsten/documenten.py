@@ -2,7 +2,8 @@
 
 When an agreement is sent, the exact PDF is stored with its SHA-256, so what a
 city received can be reproduced and proven later. The signed scan a city returns
-is accepted only if its *content* is a PDF (not its name) and it is not too big.
+is accepted only if its *content* is a PDF (not its name), it is not too big and it
+carries no active content (convenant.pdfcontrole).
 """
 
 import hashlib
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from convenant import formatting
+from convenant import formatting, pdfcontrole
 
 from .constants import DocumentSoort
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
@@ -78,6 +79,7 @@ def controleer_pdf(bestand) -> bytes:
         )
     if b"%%EOF" not in data[-1024:]:
         raise ValidationError("Deze PDF is onvolledig (het einde ontbreekt). Upload het bestand opnieuw.")
+    pdfcontrole.controleer_scan(data)  # no JavaScript, actions, embedded files or HTML
     return data
 
 

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -62,10 +63,14 @@ class Samenwerkingsovereenkomst(models.Model):
     )
 
     # Snapshot of what fixes the amount.
-    inwoners = models.PositiveIntegerField("inwoners")
+    inwoners = models.PositiveIntegerField("inwoners", validators=[
+        MaxValueValidator(rules.MAX_INWONERS, "Niet plausibel: geen gemeente heeft meer dan %(limit_value)s inwoners."),
+    ])
     peildatum = models.DateField("peildatum")
-    bijdrage_per_inwoner = models.DecimalField("bijdrage per inwoner", max_digits=6, decimal_places=2)
-    bedrag_per_jaar = models.DecimalField("bedrag per jaar", max_digits=12, decimal_places=2)
+    bijdrage_per_inwoner = models.DecimalField("bijdrage per inwoner", max_digits=6, decimal_places=2, validators=[
+        MaxValueValidator(rules.MAX_BIJDRAGE_PER_INWONER, "Niet plausibel: meer dan € 10,00 per inwoner."),
+    ])
+    bedrag_per_jaar = models.DecimalField("bedrag per jaar", max_digits=rules.BEDRAG_MAX_DIGITS, decimal_places=2)
 
     # Workflow.
     verzonden_op = models.DateField("verzonden op", null=True, blank=True)
@@ -99,6 +104,13 @@ class Samenwerkingsovereenkomst(models.Model):
             models.CheckConstraint(
                 condition=Q(inwoners__gt=0), name="overeenkomst_inwoners_positief",
                 violation_error_message="Het aantal inwoners moet groter dan nul zijn.",
+            ),
+            # Within these bounds the amount always fits its column (see convenant.rules).
+            models.CheckConstraint(
+                condition=Q(inwoners__lte=rules.MAX_INWONERS)
+                & Q(bijdrage_per_inwoner__lte=rules.MAX_BIJDRAGE_PER_INWONER),
+                name="overeenkomst_snapshot_plausibel",
+                violation_error_message="Niet plausibel: meer dan 2 miljoen inwoners of meer dan € 10,00 per inwoner.",
             ),
             models.CheckConstraint(
                 condition=Q(bijdrage_per_inwoner__gt=0) & Q(bedrag_per_jaar__gt=0),

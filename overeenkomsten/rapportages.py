@@ -31,6 +31,13 @@ Choices made here (also in the README):
   population effect: its whole amount is the ``deelnameeffect`` (+ for joining,
   − for leaving), so for every row and for the totals
   ``verschil = tariefeffect + bevolkingseffect + deelnameeffect``.
+
+  Budget memos quote the change differently, so the comparison also shows,
+  labelled: the change in percent of the *old* amount (``verschil_procent``;
+  on the rate alone that would be € 0,02 / € 0,13 = 15,38 %), the rate rise times the
+  *new* population (``tariefeffect_nieuw``: € 0,02 × 101.446 = € 2.028,92,
+  Deventer's memo: "€ 2.029") and the rate rise in percent of the *new* rate
+  (``tariefstijging_procent``: € 0,02 / € 0,15 = 13,33 %, the memo's figure).
 """
 
 import datetime
@@ -39,12 +46,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from convenant import formatting
 from convenant.models import Convenant
-from convenant.rules import CENT
+from convenant.rules import CENT, procent
 
 from .constants import Status
 from .models import Samenwerkingsovereenkomst
 
 TEKST, AANTAL, BEDRAG, TARIEF, DATUM, STATUS = "tekst", "aantal", "bedrag", "tarief", "datum", "status"
+PROCENT = "procent"
 GETEKEND = (Status.ONDERTEKEND, Status.OPGEZEGD)
 NUL = Decimal("0.00")
 
@@ -202,9 +210,13 @@ def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
         Kolom("bijdrage_nieuw", f"Bijdrage per inwoner {nieuw}", TARIEF, op_pagina=False),
         Kolom("bedrag_nieuw", f"Bedrag per jaar {nieuw}", BEDRAG, totaal=True),
         Kolom("verschil", "Verschil per jaar", BEDRAG, totaal=True),
+        Kolom("verschil_procent", f"Verschil in % van het bedrag {oud}", PROCENT),
         Kolom("tariefeffect", "Tariefeffect", BEDRAG, totaal=True),
         Kolom("bevolkingseffect", "Bevolkingseffect", BEDRAG, totaal=True),
         Kolom("deelnameeffect", "Deelname-effect", BEDRAG, totaal=True),
+        Kolom("tariefeffect_nieuw", "Tariefverhoging × nieuw inwonertal (zoals in het raadsvoorstel)", BEDRAG,
+              totaal=True),
+        Kolom("tariefstijging_procent", f"Tariefverhoging in % van het tarief {nieuw}", PROCENT),
         Kolom("peildatum_oud", f"Peildatum {oud}", DATUM, op_pagina=False),
         Kolom("peildatum_nieuw", f"Peildatum {nieuw}", DATUM, op_pagina=False),
         Kolom("status_oud", f"Status {oud}", STATUS),
@@ -225,9 +237,13 @@ def splits_verschil(oud, nieuw) -> dict:
     if oud and nieuw:
         tarief = ((nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner) * oud.inwoners).quantize(
             CENT, rounding=ROUND_HALF_UP)
+        stijging = nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner
         return {"verschil": verschil, "tariefeffect": tarief, "bevolkingseffect": verschil - tarief,
-                "deelnameeffect": NUL}
-    return {"verschil": verschil, "tariefeffect": NUL, "bevolkingseffect": NUL, "deelnameeffect": verschil}
+                "deelnameeffect": NUL, "verschil_procent": procent(verschil, bedrag_oud),
+                "tariefeffect_nieuw": (stijging * nieuw.inwoners).quantize(CENT, rounding=ROUND_HALF_UP),
+                "tariefstijging_procent": procent(stijging, nieuw.bijdrage_per_inwoner)}
+    return {"verschil": verschil, "tariefeffect": NUL, "bevolkingseffect": NUL, "deelnameeffect": verschil,
+            "verschil_procent": None, "tariefeffect_nieuw": None, "tariefstijging_procent": None}
 
 
 def vergelijking(oud: Convenant, nieuw: Convenant) -> Tabel:

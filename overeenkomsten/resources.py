@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
+from convenant.formules import neutraliseer
+
 from .rapportages import AANTAL, BEDRAG, DATUM, TARIEF, Tabel
 
 FORMATEN = ("csv", "xlsx")
@@ -36,7 +38,7 @@ def _csv_waarde(waarde) -> str:
         return format(waarde, "f")  # never exponent notation, never a decimal comma
     if isinstance(waarde, datetime.date):
         return waarde.isoformat()
-    return str(waarde)
+    return neutraliseer(str(waarde))
 
 
 def schrijf_csv(tabel: Tabel, uitvoer) -> None:
@@ -64,11 +66,11 @@ def als_xlsx(tabel: Tabel) -> bytes:
     for cel in ws[1]:
         cel.font = Font(bold=True)
     for rij in tabel.rijen:
-        ws.append(tabel.waarden(rij))
+        ws.append([neutraliseer(w) for w in tabel.waarden(rij)])
     for rij in ws.iter_rows(min_row=2):
         for cel in rij:
-            if isinstance(cel.value, str) and cel.value.startswith("="):
-                cel.data_type = "s"  # typed text stays text, never a formula
+            if cel.data_type == "f":  # never a formula, whatever slipped through
+                cel.data_type = "s"
     for i, kolom in enumerate(tabel.kolommen, start=1):
         letter = get_column_letter(i)
         breedte = max([len(kolom.naam)] + [len(_csv_waarde(r[kolom.naam])) for r in tabel.rijen])

@@ -12,12 +12,16 @@ from django.utils import timezone
 
 from convenant import toegang
 from convenant.models import Convenant
-from convenant.pdf import pdf_response, render_pdf
+from convenant.pdf import beveilig_document, pdf_response, render_pdf
 
 from . import bundels, pdf
 from .bijlage import bijlage3
 from .constants import BundelStatus
 from .models import OvereenkomstDocument, PdfBundel, Samenwerkingsovereenkomst
+
+# Bijlage 3 lists every participating city with its amount: like the reports, only for staff
+# who see all municipalities (a G40-coördinator gets 403; see the README's role table).
+BIJLAGE3 = toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN, alle_gemeenten=True)
 
 
 def zichtbare_overeenkomsten(user):
@@ -81,16 +85,16 @@ def document(request, pk):
         bestand = doc.bestand.open("rb")
     except FileNotFoundError:
         raise Http404("Het bestand ontbreekt op de server.") from None
+    # Uploaded from outside: always a download, never shown in the site's origin (issue 9).
     response = FileResponse(
-        bestand, content_type="application/pdf", as_attachment=False,
+        bestand, content_type="application/pdf", as_attachment=True,
         filename=doc.bestand.name.rsplit("/", 1)[-1],
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return beveilig_document(response)
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_nieuwste(request):
     convenant = Convenant.objects.order_by("-ingangsdatum").first()
     if convenant is None:
@@ -99,7 +103,7 @@ def bijlage3_nieuwste(request):
     return redirect("overeenkomsten:bijlage3", slug=convenant.slug)
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_pagina(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     return render(request, "overeenkomsten/bijlage3_pagina.html", {
@@ -109,7 +113,7 @@ def bijlage3_pagina(request, slug):
     })
 
 
-@toegang.vereist(toegang.BEKIJK_OVEREENKOMSTEN)
+@BIJLAGE3
 def bijlage3_pdf(request, slug):
     convenant = get_object_or_404(Convenant.objects.select_related("g40", "platform31"), slug=slug)
     data = render_pdf("overeenkomsten/bijlage3.html", {

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from convenant import formatting
+from convenant import formatting, rules
 
 from .bewaking import WORKFLOWVELDEN
 from .constants import Status
@@ -235,6 +235,8 @@ def corrigeer_inwoners(ov, nieuw_aantal: int, reden: str, gebruiker=None) -> Non
     if isinstance(nieuw_aantal, bool) or not isinstance(nieuw_aantal, int) or nieuw_aantal <= 0:
         raise _fout(ov, f"het nieuwe aantal inwoners moet een geheel getal groter dan nul zijn, "
                         f"niet ‘{nieuw_aantal}’.")
+    if fout := rules.inwoners_fout(nieuw_aantal):
+        raise _fout(ov, f"{fout}.")
     with transaction.atomic():
         vers = _vergrendel(ov)
         if vers.inwoners == nieuw_aantal:

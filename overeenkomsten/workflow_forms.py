@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from convenant import formatting
+from convenant import formatting, rules
 
 from . import workflow
 
@@ -148,6 +148,6 @@ class CorrectieForm(forms.Form):
 
     def clean_inwoners(self):
         aantal = self.cleaned_data["inwoners"]
-        if aantal is not None and aantal <= 0:
-            raise ValidationError("Het aantal inwoners moet groter dan nul zijn.")
+        if aantal is not None and (fout := rules.inwoners_fout(aantal)):
+            raise ValidationError(fout[0].upper() + fout[1:] + ".")
         return aantal

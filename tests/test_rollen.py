@@ -63,29 +63,38 @@ VIEW_ALLES = {
 }
 
 
+FACTUREN_ZIEN = {f"facturen.view_{m}" for m in (
+    "factuur", "factuurregel", "btwtarief", "factuurgegevens", "nummerreeks", "overschotverrekening", "extrabijdrage")}
+
+
 def rechten(groepnaam):
     groep = Group.objects.get(name=groepnaam)
     return {f"{p.content_type.app_label}.{p.codename}" for p in groep.permissions.select_related("content_type")}
 
 
 def test_groepen_met_precies_hun_rechten(db):
-    assert rechten(toegang.SECRETARIAAT) == VIEW_ALLES | {
+    assert rechten(toegang.SECRETARIAAT) == VIEW_ALLES | FACTUREN_ZIEN | {
+        "facturen.add_extrabijdrage", "facturen.change_extrabijdrage",
         "overeenkomsten.alle_gemeenten", "overeenkomsten.registreer_status",
         "overeenkomsten.corrigeer_inwoners", "overeenkomsten.bekijk_documenten",
         *(f"jaarplannen.{a}_{m}" for a in ("add", "change")
           for m in ("jaarplan", "activiteit", "evaluatie", "convenantevaluatie", "bevinding")),
     }
-    assert rechten(toegang.RELATIEMANAGER) == VIEW_ALLES | {
+    assert rechten(toegang.RELATIEMANAGER) == VIEW_ALLES | FACTUREN_ZIEN | {
+        *(f"facturen.{a}_{m}" for a in ("add", "change") for m in ("factuur", "factuurregel", "factuurgegevens",
+                                                                    "extrabijdrage")),
+        "facturen.add_overschotverrekening", "facturen.verzend_factuur", "facturen.registreer_betaling",
+        "facturen.crediteer_factuur",
         "overeenkomsten.alle_gemeenten", "overeenkomsten.add_samenwerkingsovereenkomst",
         "overeenkomsten.change_samenwerkingsovereenkomst", "overeenkomsten.verzend_overeenkomst",
         "overeenkomsten.bekijk_documenten",
     }
-    assert rechten(toegang.LEZER) == (VIEW_ALLES - {"overeenkomsten.view_overeenkomstdocument"}) | {
+    assert rechten(toegang.LEZER) == (VIEW_ALLES - {"overeenkomsten.view_overeenkomstdocument"}) | FACTUREN_ZIEN | {
         "overeenkomsten.alle_gemeenten",
     }
     assert rechten(toegang.COORDINATOR) == {
         "overeenkomsten.view_samenwerkingsovereenkomst", "overeenkomsten.view_overeenkomstdocument",
-        "overeenkomsten.bekijk_documenten",
+        "overeenkomsten.bekijk_documenten", "facturen.view_factuur",
     }
     # nobody but a superuser deletes anything or sees the calendar subscription tokens
     assert not any("delete_" in r or "kalendertoken" in r for g in toegang.ROLLEN for r in rechten(g))
@@ -95,7 +104,7 @@ def test_groepen_met_precies_hun_rechten(db):
 
 
 @pytest.mark.parametrize(("rol", "modellen"), [
-    ("secretariaat", 15), ("relatiemanager", 15), ("lezer", 14), ("coordinator", 2),
+    ("secretariaat", 21), ("relatiemanager", 21), ("lezer", 20), ("coordinator", 3),
 ])
 def test_beheer_toont_alleen_eigen_modellen(gebruikers, client, rol, modellen):
     r = als(client, gebruikers[rol]).get(reverse("admin:index"))

@@ -340,7 +340,7 @@ def test_admin_wijzigformulier_kan_status_en_bedrag_niet_zetten(referentiedata, 
 def test_admin_ondertekend_alles_alleen_lezen_behalve_opmerking(referentiedata, beheerder_client):
     ov = ov_van("Deventer")
     r = beheerder_client.get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_change", args=[ov.pk]))
-    velden = set(r.context["adminform"].form.fields)
+    velden = set(r.context["adminform"].form.fields) - {"g40_versie"}  # the stale-edit check (test_verouderd)
     assert velden == {"opmerking"}
     html = r.content.decode()
     assert "Inwonertal corrigeren" in html and "Getekende scan toevoegen" in html and "Opzegging vastleggen" in html

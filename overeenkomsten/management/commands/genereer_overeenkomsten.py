@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from convenant.models import Convenant
+from convenant.uitvoer import controleer_map
 from overeenkomsten import pdf
 from overeenkomsten.models import Samenwerkingsovereenkomst
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--processen", type=int, default=None, help="Aantal processen (standaard: alle kernen).")
 
     def handle(self, *args, convenant, gemeente, out, definitief, processen, **options):
+        controleer_map(out)  # before any work: a bad --out costs a second, not the rendering
         try:
             conv = Convenant.objects.get(slug=convenant)
         except Convenant.DoesNotExist:
@@ -41,9 +43,6 @@ class Command(BaseCommand):
         qs = Samenwerkingsovereenkomst.objects.filter(convenant=conv)
         if gemeente:
             qs = qs.filter(pk__in=self._kies(conv, qs, gemeente))
-        if out.exists() and not out.is_dir():
-            raise CommandError(f"--out {out} is een bestand, geen map.")
-
         try:
             documenten = pdf.maak_documenten(qs, definitief=definitief)
         except ValidationError as fout:

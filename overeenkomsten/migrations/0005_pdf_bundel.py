@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('overeenkomsten', '0003_ingangsdatum'),
+        ('overeenkomsten', '0004_plausibele_grenzen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
