@@ -46,7 +46,7 @@ def genereer_gemeenten(aantal: int) -> None:
             verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
             verzonden_aan="griffie" if status != Status.CONCEPT else "",
             ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
-            opzegging_ontvangen_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
+            opzegging_verzonden_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
         ))
     overeenkomsten = Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
     OvereenkomstDocument.objects.bulk_create([

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('overeenkomsten', '0004_plausibele_grenzen'),
+        ('overeenkomsten', '0006_geschiedenis_volgens_de_bronnen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
