@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11+:
 #   make run    install, load the real data, create an admin, serve http://127.0.0.1:8000
 #   make serve  the same with the production configuration (gunicorn) on 127.0.0.1:8000
+#               (both with the background worker for PDF bundles beside the web server)
 #   make test   install, run every test on SQLite and on a throw-away PostgreSQL server
 PYTHON ?= python3
 VENV := .venv
@@ -31,6 +32,9 @@ run: install
 	$(PY) manage.py bootstrap
 	$(PY) manage.py maak_beheerder
 	@echo "Open http://127.0.0.1:8000 en log in als beheerder."
+	@# The background worker (PDF bundles) runs beside the web server and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Production configuration on 127.0.0.1 (gunicorn, WhiteNoise, DEBUG off): see README "Productie".

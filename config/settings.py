@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "beheer",
+    "django_tasks",
+    "django_tasks_db",
     "convenant",
     "gemeenten",
     "overeenkomsten",
@@ -166,6 +168,15 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"  # never served publicly: documents go through permission-checked views
+
+# Background tasks (Django's task framework, backport for 5.2): the database backend, run by
+# `manage.py db_worker`. Another backend of the same interface (RQ, Celery) needs no code change.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Content cache of rendered PDFs (convenant.pdf): outside MEDIA_ROOT (it is not evidence) and
+# outside git; bounded, least recently used entries are removed first. 0 switches it off.
+PDF_CACHE_DIR = env.path("PDF_CACHE_DIR", default=BASE_DIR / "var" / "pdf-cache")
+PDF_CACHE_MAX_BYTES = env.int("PDF_CACHE_MAX_BYTES", default=256 * 1024 * 1024)
 
 # Uploaded signed scans are limited in size (bytes).
 MAX_SCAN_BYTES = env.int("MAX_SCAN_BYTES", default=20 * 1024 * 1024)

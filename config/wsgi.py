@@ -5,10 +5,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-# Load the URLconf and WeasyPrint (with its fonts and native libraries) now: under
-# `gunicorn --preload` that happens once in the master, not on each worker's first request.
+# Load the URLconf and WeasyPrint (with its fonts, native libraries and the one font
+# configuration every render shares) now: under `gunicorn --preload` that happens once in
+# the master, not on each worker's first request.
 from django.urls import get_resolver  # noqa: E402
 
-import weasyprint  # noqa: E402,F401
+from convenant.pdf import voorbereiden  # noqa: E402
 
+voorbereiden()
 _ = get_resolver().url_patterns

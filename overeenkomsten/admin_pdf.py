@@ -1,15 +1,11 @@
-"""The agreement PDFs in the admin: a link per row, a ZIP of the selection."""
-
-import io
-import zipfile
+"""The agreement PDFs in the admin: a link per row, a ZIP of the selection (made in the background)."""
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from . import pdf
+from . import bundels
 
 
 class PdfAdminMixin:
@@ -28,15 +24,7 @@ class PdfAdminMixin:
     @admin.action(description="PDF’s van de geselecteerde overeenkomsten downloaden (ZIP)",
                   permissions=["view"])
     def download_zip(self, request, queryset):
-        documenten = pdf.maak_documenten(queryset)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archief:
-            for document in documenten:
-                archief.writestr(document.bestandsnaam, pdf.html_naar_pdf(document.html))
-        concepten = [d for d in documenten if d.concept]
-        if concepten:
-            messages.warning(request, f"{len(concepten)} van de {len(documenten)} PDF’s zijn nog een concept.")
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        naam = f"samenwerkingsovereenkomsten-{timezone.localdate():%Y%m%d}.zip"
-        response["Content-Disposition"] = f'attachment; filename="{naam}"'
-        return response
+        """Queued as a background task; the user follows its progress and downloads the ZIP there."""
+        bundel = bundels.vraag_bundel_aan(request.user, queryset)
+        messages.info(request, f"De PDF’s van {bundel.totaal} overeenkomst(en) worden op de achtergrond gemaakt.")
+        return HttpResponseRedirect(reverse("overeenkomsten:bundel", args=[bundel.pk]))

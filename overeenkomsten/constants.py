@@ -25,6 +25,13 @@ class BerichtStatus(models.TextChoices):
     MISLUKT = "mislukt", "Mislukt"
 
 
+class BundelStatus(models.TextChoices):
+    WACHT = "wacht", "Wacht op verwerking"
+    BEZIG = "bezig", "Bezig"
+    KLAAR = "klaar", "Klaar"
+    MISLUKT = "mislukt", "Mislukt"
+
+
 class OpgezegdDoor(models.TextChoices):
     """Which party gave notice (art. 1.2: either party may terminate)."""
 

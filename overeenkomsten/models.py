@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +16,16 @@ from convenant.models import Convenant
 from gemeenten.models import Gemeente
 
 from . import bewaking
-from .constants import AFGELOPEN, AFGELOPEN_LABEL, BerichtSoort, BerichtStatus, DocumentSoort, OpgezegdDoor, Status
+from .constants import (
+    AFGELOPEN,
+    AFGELOPEN_LABEL,
+    BerichtSoort,
+    BerichtStatus,
+    BundelStatus,
+    DocumentSoort,
+    OpgezegdDoor,
+    Status,
+)
 
 
 class OvereenkomstManager(models.Manager):
@@ -337,3 +347,50 @@ class Bericht(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} aan {self.aan} ({self.get_status_display().lower()})"
+
+
+def bundel_pad(instance, filename):
+    return f"bundels/{instance.pk}/{filename}"
+
+
+class PdfBundel(models.Model):
+    """A ZIP of agreement PDFs made by a background task, with its progress.
+
+    The selection is kept as agreement ids; who may download it is decided again
+    at download time (see `overeenkomsten.bundels.mag_bundel_zien`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="aangevraagd door", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    overeenkomsten = models.JSONField("overeenkomsten (ids)", default=list)
+    status = models.CharField("status", max_length=10, choices=BundelStatus.choices, default=BundelStatus.WACHT)
+    totaal = models.PositiveIntegerField("aantal PDF’s", default=0)
+    klaar = models.PositiveIntegerField("gereed", default=0)
+    concepten = models.PositiveIntegerField("waarvan concept", default=0)
+    bestand = models.FileField("ZIP-bestand", upload_to=bundel_pad, blank=True)
+    taak_id = models.CharField("taak", max_length=64, blank=True)
+    foutmelding = models.TextField("foutmelding", blank=True)
+    aangemaakt_op = models.DateTimeField("aangevraagd op", auto_now_add=True)
+    gereed_op = models.DateTimeField("gereed op", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "PDF-bundel"
+        verbose_name_plural = "PDF-bundels"
+        ordering = ["-aangemaakt_op"]
+        constraints = [
+            models.CheckConstraint(condition=Q(klaar__lte=models.F("totaal")), name="bundel_klaar_niet_boven_totaal"),
+        ]
+
+    def __str__(self):
+        return f"PDF-bundel van {self.totaal} overeenkomst(en), {self.get_status_display().lower()}"
+
+    @property
+    def procent(self) -> int:
+        return 100 * self.klaar // self.totaal if self.totaal else 0
+
+    @property
+    def bestandsnaam(self) -> str:
+        return f"samenwerkingsovereenkomsten-{timezone.localtime(self.aangemaakt_op):%Y%m%d-%H%M}.zip"

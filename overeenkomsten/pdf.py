@@ -12,20 +12,17 @@ names every missing field.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import Count
 
 from convenant import formatting
-from convenant.pdf import html_naar_pdf, render_html
+from convenant.pdf import html_naar_pdf, render_html, render_veel  # noqa: F401  render_veel: used by callers
 from convenant.rules import opzegtermijn_maanden
 
 from .models import Samenwerkingsovereenkomst
@@ -202,40 +199,3 @@ def maak_documenten(queryset, definitief: bool = False) -> list[Document]:
         if fouten:
             raise ValidationError([f.messages[0] for f in fouten])
     return [maak_document(ov, definitief, aantallen[ov.convenant_id]) for ov in overeenkomsten]
-
-
-def render_veel(htmls: list[str], processen: int | None = None, voortgang=None) -> list[bytes]:
-    """Render many HTML documents to PDF, on all cores when there are several.
-
-    WeasyPrint is single-threaded and CPU-bound, so the work is spread over
-    processes. The HTML is built in the parent (it needs the database); the
-    workers only lay out and write PDF. `voortgang(n_klaar, totaal)` is called
-    after each document.
-    """
-    totaal = len(htmls)
-    processen = processen or os.cpu_count() or 1
-    processen = max(1, min(processen, totaal))
-    resultaat: list[bytes] = []
-    if processen == 1:
-        for html in htmls:
-            resultaat.append(html_naar_pdf(html))
-            if voortgang:
-                voortgang(len(resultaat), totaal)
-        return resultaat
-
-    import multiprocessing
-
-    import weasyprint  # noqa: F401  loaded once in the parent, shared by the forked workers
-
-    # Forked workers need no database connection: close the idle ones so none is shared.
-    # One inside a transaction (a test, ATOMIC_REQUESTS) stays open: closing it would break
-    # the transaction; the workers never touch it and leave through os._exit.
-    for conn in connections.all(initialized_only=True):
-        if not conn.in_atomic_block:
-            conn.close()
-    with ProcessPoolExecutor(max_workers=processen, mp_context=multiprocessing.get_context("fork")) as pool:
-        for data in pool.map(html_naar_pdf, htmls, chunksize=1):
-            resultaat.append(data)
-            if voortgang:
-                voortgang(len(resultaat), totaal)
-    return resultaat

@@ -14,10 +14,10 @@ from convenant import toegang
 from convenant.models import Convenant
 from convenant.pdf import beveilig_document, pdf_response, render_pdf
 
-from . import pdf
+from . import bundels, pdf
 from .bijlage import bijlage3
-from .constants import DocumentSoort
-from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
+from .constants import BundelStatus, DocumentSoort
+from .models import OvereenkomstDocument, PdfBundel, Samenwerkingsovereenkomst
 
 # Bijlage 3 lists every participating city with its amount: like the reports, only for staff
 # who see all municipalities (a G40-coördinator gets 403; see the README's role table).
@@ -122,3 +122,39 @@ def bijlage3_pdf(request, slug):
         "b": bijlage3(convenant), "stand": timezone.localdate(),
     })
     return pdf_response(data, f"bijlage3-deelnemende-steden-{slug}.pdf")
+
+
+def bundel_voor(request, pk) -> PdfBundel:
+    """The bundle, if this user may see it (else 404: its existence is not revealed)."""
+    bundel = get_object_or_404(PdfBundel.objects.select_related("aangevraagd_door"), pk=pk)
+    if not bundels.mag_bundel_zien(request.user, bundel):
+        raise Http404("Geen PDF-bundel gevonden.")
+    return bundel
+
+
+@toegang.vereist()
+def bundel_voortgang(request, pk):
+    """Progress of a background ZIP of agreement PDFs, and its download when done."""
+    bundel = bundel_voor(request, pk)
+    response = render(request, "overeenkomsten/bundel.html", {
+        **admin.site.each_context(request),
+        "bundel": bundel,
+        "bezig": bundel.status in (BundelStatus.WACHT, BundelStatus.BEZIG),
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@toegang.vereist()
+def bundel_zip(request, pk):
+    bundel = bundel_voor(request, pk)
+    if bundel.status != BundelStatus.KLAAR or not bundel.bestand:
+        raise Http404("Deze PDF-bundel is (nog) niet klaar.")
+    try:
+        bestand = bundel.bestand.open("rb")
+    except FileNotFoundError:
+        raise Http404("Het bestand ontbreekt op de server.") from None
+    response = FileResponse(bestand, content_type="application/zip", as_attachment=True,
+                            filename=bundel.bestandsnaam)
+    response["Cache-Control"] = "private, no-store"
+    return response

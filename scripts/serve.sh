@@ -2,7 +2,8 @@
 # Production configuration on loopback:  scripts/serve.sh   (make serve)
 #   DEBUG off, settings from the environment or .env, PostgreSQL from DATABASE_URL when set
 #   (else the SQLite file), static files collected and served by WhiteNoise, gunicorn with
-#   the app preloaded (WeasyPrint is imported once, in the master).
+#   the app preloaded (WeasyPrint is imported once, in the master), and the background
+#   worker (manage.py db_worker) beside it.
 # Environment: PORT (8000), BIND (127.0.0.1), WEB_CONCURRENCY (workers, 2 × cores + 1),
 #   PYTHON (.venv/bin/python), PIDFILE (file to write the master's pid to).
 # Without SECRET_KEY in the environment or .env, a random key is generated once into the
@@ -33,7 +34,12 @@ WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}
 "$PYTHON" manage.py collectstatic --noinput -v0
 "$PYTHON" manage.py "${controle[@]}"
 echo "G40-convenant (productie-instellingen) op http://$BIND:$PORT — stoppen met Ctrl-C"
-exec "$PYTHON" -m gunicorn --preload --no-control-socket \
+# The background worker (PDF bundles, django-tasks database backend) runs beside gunicorn and
+# stops when gunicorn stops (Ctrl-C, or the master's pid in PIDFILE killed).
+"$PYTHON" manage.py db_worker --no-reload &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+"$PYTHON" -m gunicorn --preload --no-control-socket \
   --workers "$WORKERS" --bind "$BIND:$PORT" --timeout 120 \
   ${PIDFILE:+--pid "$PIDFILE"} \
   --access-logfile - --error-logfile - \

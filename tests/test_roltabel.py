@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -40,8 +41,9 @@ from jaarplannen.models import (
     KalenderToken,
     Projectblad,
 )
-from overeenkomsten.constants import DocumentSoort
-from overeenkomsten.models import Samenwerkingsovereenkomst
+from overeenkomsten.bundels import maak_pdf_bundel
+from overeenkomsten.constants import BundelStatus, DocumentSoort
+from overeenkomsten.models import PdfBundel, Samenwerkingsovereenkomst
 
 from .bureau import maak_document, maak_gebruiker, zorg_voor_rollen
 
@@ -85,6 +87,9 @@ VERWACHT = {
     "overeenkomsten:pdf": rij(200, 200, 200, 200, staf=404),
     "overeenkomsten:voorbeeld": rij(200, 200, 200, 200, staf=404),
     "overeenkomsten:voorbeeld_png": rij(200, 200, 200, 200, staf=404),
+    # a background ZIP of agreement PDFs: whoever may see every agreement in it (here Deventer's own)
+    "overeenkomsten:bundel": rij(200, 200, 200, 200, staf=404),
+    "overeenkomsten:bundel_zip": rij(200, 200, 200, 200, staf=404),
     # stored documents: not for the Lezer
     "overeenkomsten:document": rij(200, 200, 403, 200),
     # jaarplannen and the calendar: not for a coördinator
@@ -176,6 +181,8 @@ ADMIN_MODELLEN = {
     "axes.accessfailurelog": Rechten(),
     "otp_totp.totpdevice": Rechten(),
     "otp_static.staticdevice": Rechten(),
+    # background tasks (django-tasks-db's own admin): an administrator's
+    "django_tasks_database.dbtaskresult": Rechten(),
 }
 
 
@@ -220,6 +227,7 @@ class Wereld:
     objecten: dict  # "app.model" -> an object for admin URLs
     media: object  # MEDIA_ROOT of the module's documents
     factuur: object = None  # an invoice of the coördinator's municipality
+    bundel: object = None  # a finished PDF bundle (ZIP) of the coördinator's own agreement
 
 
 @pytest.fixture(autouse=True)
@@ -309,10 +317,14 @@ def wereld(django_db_setup, django_db_blocker, tmp_path_factory):
         ConvenantEvaluatie.objects.create(convenant=oud, datum=datetime.date(2022, 5, 1))
         KalenderToken.voor(gebruikers[S])
         factuur = _maak_factuur_en_meer(ov, gebruikers)
+        bundel = PdfBundel.objects.create(aangevraagd_door=gebruikers[R], overeenkomsten=[ov.pk], totaal=1,
+                                          klaar=1, status=BundelStatus.KLAAR)
+        bundel.bestand.save("bundel.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+        maak_pdf_bundel.enqueue(str(bundel.pk))  # a row for the task admin's pages (never run here)
         yield Wereld(
             ov=ov, ander=ander, document=document, document_ander=document_ander, jaarplan=plan,
             projectblad=blad, gebruikers=gebruikers, objecten=_admin_objecten(ov, document, gebruikers),
-            media=media, factuur=factuur,
+            media=media, factuur=factuur, bundel=bundel,
         )
         transaction.set_rollback(True)
 
@@ -362,6 +374,8 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "overeenkomsten:pdf": {"pk": w.ov.pk},
         "overeenkomsten:voorbeeld": {"pk": w.ov.pk},
         "overeenkomsten:voorbeeld_png": {"pk": w.ov.pk},
+        "overeenkomsten:bundel": {"pk": w.bundel.pk},
+        "overeenkomsten:bundel_zip": {"pk": w.bundel.pk},
         "overeenkomsten:document": {"pk": w.document.pk},
         "overeenkomsten:bijlage3": {"slug": "2023-2027"},
         "overeenkomsten:bijlage3_pdf": {"slug": "2023-2027"},

@@ -1,0 +1,102 @@
+"""The cheaper layout gives the same pages: every agreement rendered with the old
+template (flex clause rows, kept in tests/pdf_oud/) and the current one, compared
+pixel for pixel as PNG (poppler's pdftoppm at 50 DPI; 100 DPI was checked by hand
+when the layout changed and was identical too)."""
+
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.template import engines
+from django.utils import translation
+
+import pytest
+from PIL import Image, ImageChops
+
+from convenant import pdf as engine
+from overeenkomsten import pdf
+from overeenkomsten.models import Samenwerkingsovereenkomst
+
+OUD = Path(__file__).parent / "pdf_oud" / "overeenkomst_2023-2027_flex.html"
+DPI = 50
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) ontbreekt"),
+]
+
+
+def oud_sjabloon(slug: str):
+    bron = OUD.read_text(encoding="utf-8")
+    if slug == "2019-2022":
+        # The 2019 template only overrides this block of the 2023 one.
+        nieuw = (Path(__file__).parent.parent / "templates/overeenkomsten/overeenkomst_2019-2022.html").read_text()
+        blok = re.search(r"{% block artikel_2_1 %}.*?{% endblock %}", nieuw, re.S).group(0)
+        bron, n = re.subn(r"{% block artikel_2_1 %}.*?{% endblock %}", lambda m: blok, bron, flags=re.S)
+        assert n == 1
+    return engines["django"].from_string(bron)
+
+
+def paginas(data: bytes) -> list[Image.Image]:
+    with tempfile.TemporaryDirectory(prefix="g40-layout-") as map_:
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-", f"{map_}/p"], input=data, check=True, timeout=60)
+        return [Image.open(p).convert("RGB") for p in sorted(Path(map_).glob("p*.png"))]
+
+
+# All 41 of the current convenant; of 2019-2022 (the same template but one block) a sample.
+@pytest.mark.parametrize(("slug", "aantal"), [("2023-2027", 41), ("2019-2022", 6)])
+def test_nieuwe_opmaak_geeft_dezelfde_paginas(referentiedata, slug, aantal):
+    alle = list(pdf.overeenkomsten_voor_pdf(Samenwerkingsovereenkomst.objects.filter(convenant__slug=slug)))
+    overeenkomsten = alle[:: max(1, len(alle) // aantal)][:aantal]
+    assert len(overeenkomsten) == aantal
+    oud = oud_sjabloon(slug)
+    assert "display: flex" in OUD.read_text() and "display: flex" not in pdf.render_html(
+        pdf.sjabloon(overeenkomsten[0]), pdf.context_overeenkomst(overeenkomsten[0]))
+
+    oude_html, nieuwe_html = [], []
+    for ov in overeenkomsten:
+        context = pdf.context_overeenkomst(ov, len(alle))
+        nieuwe_html.append(pdf.render_html(pdf.sjabloon(ov), context))
+        with translation.override("nl"):
+            oude_html.append(oud.render(context))
+    data = engine.render_veel(oude_html + nieuwe_html, cache=False)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        beelden = list(pool.map(paginas, data))
+    oude, nieuwe = beelden[:len(overeenkomsten)], beelden[len(overeenkomsten):]
+
+    verschillen = []
+    for ov, a, b in zip(overeenkomsten, oude, nieuwe, strict=True):
+        if len(a) != len(b):
+            verschillen.append(f"{ov.gemeente}: {len(a)} tegen {len(b)} pagina's")
+            continue
+        for nr, (x, y) in enumerate(zip(a, b, strict=True), start=1):
+            if x.size != y.size or ImageChops.difference(x, y).getbbox() is not None:
+                verschillen.append(f"{ov.gemeente}, pagina {nr}")
+    assert verschillen == []
+    assert sum(len(a) for a in oude) >= len(overeenkomsten)  # there was something to compare
+
+
+def test_stijl_eenmaal_geparst_geeft_dezelfde_paginas_als_inline(referentiedata, settings):
+    """The engine lifts the documents' <style> out and applies it pre-parsed; same pages as WeasyPrint inline."""
+    from django.utils import timezone
+
+    from weasyprint import HTML
+
+    from convenant.models import Convenant
+    from overeenkomsten.bijlage import bijlage3
+
+    qs = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2023-2027")
+    htmls = [d.html for d in pdf.maak_documenten(qs.filter(gemeente__naam__in=["Deventer", "Almere"]))]
+    htmls.append(engine.render_html("overeenkomsten/bijlage3.html", {
+        "b": bijlage3(Convenant.objects.get(slug="2023-2027")), "stand": timezone.localdate()}))
+    merk = '<div class="concept-merk">'
+    assert any(merk in h for h in htmls) and any(merk not in h for h in htmls)
+    for html in htmls:
+        inline = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=engine._fetcher()).write_pdf()
+        via_engine = engine.html_naar_pdf(html, cache=False)
+        a, b = paginas(inline), paginas(via_engine)
+        assert len(a) == len(b)
+        assert all(ImageChops.difference(x, y).getbbox() is None for x, y in zip(a, b, strict=True))
