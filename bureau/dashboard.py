@@ -42,8 +42,9 @@ class Grafiek:
 
 def _grafiek(convenant, ontvangsten: list[datetime.date], totaal: int) -> Grafiek:
     g = Grafiek()
+    streef = convenant.streefdatum_overeenkomsten  # None: no source gives one (2019–2022)
     begin = min([convenant.ondertekend_op, *ontvangsten])
-    einde = max([convenant.streefdatum_overeenkomsten, *ontvangsten])
+    einde = max([streef or convenant.ondertekend_op, *ontvangsten])
     dagen = max((einde - begin).days, 30)
     einde = begin + datetime.timedelta(days=round(dagen * 1.05))  # a little room on the right
     dagen = (einde - begin).days
@@ -69,13 +70,12 @@ def _grafiek(convenant, ontvangsten: list[datetime.date], totaal: int) -> Grafie
         g.punten.append((x(d), y(teller), f"{formatting.datum(d)}: {teller} van {totaal} ondertekend"))
     punten.append((x(einde), y(teller)))
     g.lijn = " ".join(f"{px},{py}" for px, py in punten)
-    g.streef_x = x(convenant.streefdatum_overeenkomsten)
-    g.labels_x = [
-        (x(begin), formatting.datum(begin), "start"),
+    g.labels_x = [(x(begin), formatting.datum(begin), "start")]
+    if streef:
+        g.streef_x = x(streef)
         # Near the right edge the label ends at the line, so it is not cut off.
-        (g.streef_x, f"streefdatum {formatting.datum(convenant.streefdatum_overeenkomsten)}",
-         "end" if g.streef_x > BREEDTE * 0.7 else "middle"),
-    ]
+        g.labels_x.append((g.streef_x, f"streefdatum {formatting.datum(streef)}",
+                           "end" if g.streef_x > BREEDTE * 0.7 else "middle"))
     g.labels_y = [(y(0), "0"), (y(totaal), formatting.aantal(totaal))]
     return g
 
@@ -88,6 +88,8 @@ class Overzicht:
     getekend: int
     opgezegd: int
     zonder_scan: int
+    afgelopen: int  # signed, past their last day (derived)
+    datum_onbekend: int  # signed according to the sources, date not known
     ontbrekend: list
     bedrag_getekend: Decimal
     bedrag_totaal: Decimal
@@ -108,11 +110,17 @@ class Overzicht:
 
     @property
     def dagen_tot_streefdatum(self) -> int:
-        """Days left until the target date; negative when it has passed."""
+        """Days left until the target date; negative when it has passed; 0 without one."""
+        if self.convenant.streefdatum_overeenkomsten is None:
+            return 0
         return (self.convenant.streefdatum_overeenkomsten - self.vandaag).days
 
     @property
     def termijn(self) -> str:
+        if self.convenant.streefdatum_overeenkomsten is None:
+            if self.compleet:
+                return "Alle overeenkomsten zijn binnen (streefdatum onbekend: geen bron noemt er een)."
+            return "Streefdatum onbekend: geen bron noemt er een."
         streef = formatting.datum(self.convenant.streefdatum_overeenkomsten)
         dagen = self.dagen_tot_streefdatum
         if self.compleet:
@@ -128,7 +136,7 @@ def overzicht(convenant, vandaag: datetime.date) -> Overzicht:
     scan = OvereenkomstDocument.objects.filter(overeenkomst=OuterRef("pk"), soort=DocumentSoort.GETEKEND)
     overeenkomsten = list(
         Samenwerkingsovereenkomst.objects.filter(convenant=convenant)
-        .select_related("gemeente")
+        .select_related("gemeente", "convenant")
         .annotate(heeft_scan=Exists(scan))
         .order_by("gemeente__naam")
     )
@@ -146,6 +154,8 @@ def overzicht(convenant, vandaag: datetime.date) -> Overzicht:
         getekend=len(getekend),
         opgezegd=sum(1 for ov in getekend if ov.status == Status.OPGEZEGD),
         zonder_scan=sum(1 for ov in getekend if not ov.heeft_scan),
+        afgelopen=sum(1 for ov in getekend if ov.is_afgelopen(vandaag)),
+        datum_onbekend=sum(1 for ov in getekend if ov.datum_onbekend),
         ontbrekend=[ov for ov in overeenkomsten if ov.status not in GETEKEND],
         bedrag_getekend=sum((ov.bedrag_per_jaar for ov in getekend), Decimal("0.00")),
         bedrag_totaal=sum((ov.bedrag_per_jaar for ov in overeenkomsten), Decimal("0.00")),

@@ -17,7 +17,7 @@ from facturen import overzicht as facturen_overzicht
 from facturen import toegang as facturen_toegang
 from jaarplannen import kalender
 from overeenkomsten import rapportages, resources, workflow
-from overeenkomsten.constants import Status
+from overeenkomsten.constants import status_label
 
 from . import dashboard as dashboard_data
 
@@ -81,7 +81,7 @@ def _cel(kolom, waarde) -> str:
         case rapportages.DATUM:
             return formatting.datum(waarde)
         case rapportages.STATUS:
-            return Status(waarde).label
+            return status_label(waarde)
         case rapportages.PROCENT:
             return formatting.procent(waarde)
     return str(waarde)

@@ -137,14 +137,21 @@ class VersieControleMixin:
         if obj.pk is None:
             return
         self.model._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).first()
-        gezien = form.data.get(form.add_prefix(VERSIEVELD), "")
+        veld = form.add_prefix(VERSIEVELD)
+        gezien = form.data.get(veld)
         nu = self.versie(request, obj)
         if gezien == nu:
             return
-        meldingen = self._wat_er_veranderde(request, obj, gezien)
         data = form.data.copy()  # the next attempt compares with what the user has now seen
-        data[form.add_prefix(VERSIEVELD)] = nu
+        data[veld] = nu
         form.data = data
+        if not gezien:
+            raise ValidationError(
+                "Niet opgeslagen: het formulier mist de versie waarop het geopend werd, dus kan niet "
+                "worden nagegaan of iemand anders intussen iets wijzigde. Controleer de gegevens en sla opnieuw op.",
+                code="verouderd",
+            )
+        meldingen = self._wat_er_veranderde(request, obj, gezien)
         raise ValidationError(
             "Niet opgeslagen: dit is gewijzigd sinds u het formulier opende, door "
             + "; ".join(meldingen or ["iemand anders"])

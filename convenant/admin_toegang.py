@@ -12,6 +12,8 @@
   may see.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from . import toegang
 
 
@@ -35,6 +37,14 @@ class GemeenteBereikMixin:
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self.binnen_bereik(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's own history page looks the object up in the (scoped) queryset before it checks
+        # any permission: without this, who may not see the model at all got "does not exist"
+        # instead of 403, unlike every other page of the model.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self.binnen_bereik(request, obj)

@@ -164,6 +164,11 @@ class Convenant(models.Model):
     einddatum = models.DateField(
         "einddatum", help_text="Laatste dag van de overeenkomsten; zij lopen dan van rechtswege af.",
     )
+    verlengd_tot = models.DateField(
+        "verlengd tot en met", null=True, blank=True,
+        help_text="Laatste dag na een verlenging van het convenant (2019–2022: verlengd tot 1 maart "
+                  "2023). De tekst en de factuurjaren van de overeenkomsten blijven die van de einddatum.",
+    )
     bijdrage_per_inwoner = models.DecimalField(
         "bijdrage per inwoner per jaar", max_digits=6, decimal_places=2,
         help_text="Exclusief BTW, in euro.",
@@ -171,7 +176,9 @@ class Convenant(models.Model):
     )
     peildatum = models.DateField("CBS-peildatum inwoners")
     streefdatum_overeenkomsten = models.DateField(
-        "streefdatum overeenkomsten", help_text="Uiterlijk dan moeten alle overeenkomsten binnen zijn.",
+        "streefdatum overeenkomsten", null=True, blank=True,
+        help_text="Uiterlijk dan moeten alle overeenkomsten binnen zijn. Leeg als geen bron haar noemt "
+                  "(2019–2022).",
     )
     opzeggen_voor_maand = models.PositiveSmallIntegerField(
         "opzeggen vóór (maand)", default=9,
@@ -200,6 +207,11 @@ class Convenant(models.Model):
                 violation_error_message="De einddatum moet na de ingangsdatum liggen.",
             ),
             models.CheckConstraint(
+                condition=Q(verlengd_tot__isnull=True) | Q(verlengd_tot__gt=F("einddatum")),
+                name="convenant_verlenging_na_einde",
+                violation_error_message="Een verlenging ligt na de einddatum.",
+            ),
+            models.CheckConstraint(
                 condition=Q(bijdrage_per_inwoner__gt=0),
                 name="convenant_bijdrage_positief",
                 violation_error_message="De bijdrage per inwoner moet groter dan nul zijn.",
@@ -222,15 +234,21 @@ class Convenant(models.Model):
         return list(range(self.ingangsdatum.year, self.einddatum.year + 1))
 
     @property
+    def loopt_tot(self) -> datetime.date:
+        """The convenant's last day in practice: its extension, else its end date."""
+        return self.verlengd_tot or self.einddatum
+
+    @property
     def laatste_jaar(self) -> int:
         return self.einddatum.year
 
     def jaarbedrag(self, inwoners: int):
         return rules.jaarbedrag(inwoners, self.bijdrage_per_inwoner)
 
-    def einddatum_na_opzegging(self, ontvangen: datetime.date) -> datetime.date:
+    def einddatum_na_opzegging(self, verzonden: datetime.date) -> datetime.date:
+        """First day without the agreement after a notice sent on `verzonden` (art. 1.3)."""
         return rules.einddatum_na_opzegging(
-            ontvangen, self.einddatum, self.opzeggen_voor_maand, self.opzeggen_voor_dag
+            verzonden, self.einddatum, self.opzeggen_voor_maand, self.opzeggen_voor_dag
         )
 
     def opzegdeadline(self, jaar: int) -> datetime.date:

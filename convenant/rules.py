@@ -47,21 +47,24 @@ def jaarbedrag(inwoners: int, bijdrage_per_inwoner: Decimal) -> Decimal:
 
 
 def einddatum_na_opzegging(
-    opzegging_ontvangen: datetime.date,
+    opzegging_verzonden: datetime.date,
     einddatum_overeenkomst: datetime.date,
     opzeggen_voor_maand: int = 9,
     opzeggen_voor_dag: int = 1,
 ) -> datetime.date:
     """Date on which a terminated agreement ends (art. 1.3 / convenant 2019 art. 7.5).
 
-    A written notice received *before* 1 September of year Y ends the agreement
-    on 1 January of Y+1; one received on or after 1 September, on 1 January of
+    Article 1.3: the notice "dient voor 1 september van het lopende jaar tegen
+    1 januari van het komende kalenderjaar schriftelijk aan de andere partij
+    gezonden te worden": the date it was *sent* decides, not the date it came in.
+    A written notice sent *before* 1 September of year Y ends the agreement
+    on 1 January of Y+1; one sent on or after 1 September, on 1 January of
     Y+2. The agreement never ends later than it would have without notice: then
     its own end is the day after its last day.
     """
-    jaar = opzegging_ontvangen.year
+    jaar = opzegging_verzonden.year
     grens = datetime.date(jaar, opzeggen_voor_maand, opzeggen_voor_dag)
-    einde = datetime.date(jaar + 1 if opzegging_ontvangen < grens else jaar + 2, 1, 1)
+    einde = datetime.date(jaar + 1 if opzegging_verzonden < grens else jaar + 2, 1, 1)
     natuurlijk_einde = einddatum_overeenkomst + datetime.timedelta(days=1)
     return min(einde, natuurlijk_einde)
 

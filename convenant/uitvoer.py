@@ -37,17 +37,29 @@ def _probeer_schrijven(map_: Path, wat: str) -> None:
 
 
 def controleer_map(pad) -> Path:
-    """`--out MAP`: the folder exists or can be made, and a file can be written in it."""
+    """`--out MAP`: the folder exists and takes a file, or can be made; nothing is left behind.
+
+    A folder that does not exist yet is not made here (a command that then fails
+    for another reason leaves no empty folder): a probe folder is made and removed
+    in its nearest existing parent instead.
+    """
     pad = Path(pad)
     if pad.exists() and not pad.is_dir():
         raise CommandError(f"--out {pad} is een bestand, geen map. Er is niets gedaan.")
+    if pad.is_dir():
+        _probeer_schrijven(pad, f"--out {pad}")
+        return pad
+    ouder = pad.absolute().parent
+    while not ouder.exists():
+        ouder = ouder.parent
+    if not ouder.is_dir():
+        raise CommandError(f"--out {pad}: {ouder} is een bestand, geen map. Er is niets gedaan.")
     try:
-        pad.mkdir(parents=True, exist_ok=True)
+        Path(tempfile.mkdtemp(dir=ouder, prefix=".schrijftest-")).rmdir()
     except OSError as exc:
         raise CommandError(
-            f"--out {pad}: de map kan niet worden gemaakt ({_reden(exc)}). Er is niets gedaan."
+            f"--out {pad}: de map kan niet worden gemaakt in {ouder} ({_reden(exc)}). Er is niets gedaan."
         ) from None
-    _probeer_schrijven(pad, f"--out {pad}")
     return pad
 
 

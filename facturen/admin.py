@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from convenant import formatting, rules
 from convenant.admin import ConvenantAdmin as BasisConvenantAdmin
+from convenant.admin_toegang import GemeenteBereikMixin
 from convenant.models import Convenant
 
 from . import opvolger, services, toegang
@@ -50,7 +51,7 @@ class FactuurregelInline(admin.TabularInline):
 
 
 @admin.register(Factuur)
-class FactuurAdmin(admin.ModelAdmin):
+class FactuurAdmin(GemeenteBereikMixin, admin.ModelAdmin):
     list_display = ["nummer", "soort", "gemeente", "jaar", "factuurdatum_nl", "vervaldatum_nl", "totaal_incl",
                     "status", "betaald_op_nl", "documenten"]
     list_filter = ["jaar", "status", "soort", "convenant"]
@@ -272,7 +273,7 @@ class BtwTariefAdmin(admin.ModelAdmin):
 
 
 @admin.register(Factuurgegevens)
-class FactuurgegevensAdmin(admin.ModelAdmin):
+class FactuurgegevensAdmin(GemeenteBereikMixin, admin.ModelAdmin):
     list_display = ["gemeente", "factuuradres", "postcode", "plaats", "referentie", "inkoopordernummer", "peppol_id"]
     search_fields = ["gemeente__naam", "referentie", "inkoopordernummer"]
     autocomplete_fields = ["gemeente"]

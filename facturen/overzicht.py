@@ -153,12 +153,15 @@ def facturering_stand(convenant, vandaag: datetime.date | None = None) -> dict |
     if jaar not in convenant.jaren:
         return None
     kandidaten, _ = te_factureren(convenant, jaar)
-    gefactureerd = Factuur.objects.filter(convenant=convenant, jaar=jaar, soort=FactuurSoort.JAARBIJDRAGE,
-                                          overeenkomst__in=kandidaten).count()
+    ids = {ov.pk for ov in kandidaten}
+    gefactureerd = verzonden = 0
+    for ov_id, status in Factuur.objects.filter(convenant=convenant, jaar=jaar,
+                                                soort=FactuurSoort.JAARBIJDRAGE).values_list("overeenkomst_id",
+                                                                                             "status"):
+        gefactureerd += ov_id in ids
+        verzonden += status != FactuurStatus.CONCEPT
     uiterlijk = datetime.date(jaar, 3, 31)
     klaar = gefactureerd >= len(kandidaten)
-    verzonden = Factuur.objects.filter(convenant=convenant, jaar=jaar, soort=FactuurSoort.JAARBIJDRAGE).exclude(
-        status=FactuurStatus.CONCEPT).count()
     return {
         "jaar": jaar,
         "uiterlijk": uiterlijk,

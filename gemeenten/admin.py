@@ -91,32 +91,38 @@ class CbsImportForm(forms.Form):
         return bestand
 
 
-def _uploadmap() -> Path:
-    return Path(settings.MEDIA_ROOT) / "cbs-import"
+# Uploads kept between an import's preview and its confirmation (also used by the
+# register import of overeenkomsten, with its own folder).
+
+def _uploadmap(map_naam: str = "cbs-import") -> Path:
+    return Path(settings.MEDIA_ROOT) / map_naam
 
 
-def _bewaar_upload(inhoud: bytes) -> str:
+def _bewaar_upload(inhoud: bytes, map_naam: str = "cbs-import") -> str:
     """Keep the uploaded file between preview and confirmation; returns an opaque token."""
     token = secrets.token_hex(16)
-    _uploadmap().mkdir(parents=True, exist_ok=True)
+    _uploadmap(map_naam).mkdir(parents=True, exist_ok=True)
     grens = time.time() - 24 * 3600
-    for oud in _uploadmap().glob("*.bin"):  # previews that were never confirmed
+    for oud in _uploadmap(map_naam).glob("*.bin"):  # previews that were never confirmed
         if oud.stat().st_mtime < grens:
             oud.unlink(missing_ok=True)
-    (_uploadmap() / f"{token}.bin").write_bytes(inhoud)
+    (_uploadmap(map_naam) / f"{token}.bin").write_bytes(inhoud)
     return token
 
 
-def _lees_upload(token: str) -> bytes | None:
+def _lees_upload(token: str, map_naam: str = "cbs-import") -> bytes | None:
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         return None
-    pad = _uploadmap() / f"{token}.bin"
+    pad = _uploadmap(map_naam) / f"{token}.bin"
     return pad.read_bytes() if pad.exists() else None
 
 
-def _verwijder_upload(token: str) -> None:
+def _verwijder_upload(token: str, map_naam: str = "cbs-import") -> None:
     if re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        (_uploadmap() / f"{token}.bin").unlink(missing_ok=True)
+        (_uploadmap(map_naam) / f"{token}.bin").unlink(missing_ok=True)
+
+
+bewaar_upload, lees_upload, verwijder_upload = _bewaar_upload, _lees_upload, _verwijder_upload
 
 
 @admin.register(Inwonertal)

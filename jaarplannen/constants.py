@@ -43,6 +43,18 @@ class VerplichtingSoort(models.TextChoices):
     CONVENANTEVALUATIE = "convenantevaluatie", "Evaluatie convenant"
     CONVENANTRAPPORTAGE = "convenantrapportage", "Rapportage evaluatie convenant"
     OPZEGTERMIJN = "opzegtermijn", "Opzegtermijn overeenkomsten"
+    # Convenant 2019–2022 (art. 7.6, art. 8 and its toelichting)
+    VOORTGANG = "voortgang", "Voortgangsinformatie"
+    HALFJAARRAPPORTAGE = "halfjaarrapportage", "Halfjaarrapportage"
+    JAARVERANTWOORDING = "jaarverantwoording", "Inhoudelijke en financiële verantwoording"
+    FACTUUR = "factuur", "Factuur aan de steden"
+
+
+# Obligations the application keeps no record of: past their period they read ‘Verstreken’.
+ZONDER_REGISTRATIE = frozenset({
+    VerplichtingSoort.OPZEGTERMIJN, VerplichtingSoort.VOORTGANG, VerplichtingSoort.HALFJAARRAPPORTAGE,
+    VerplichtingSoort.JAARVERANTWOORDING, VerplichtingSoort.FACTUUR,
+})
 
 
 class VerplichtingStatus(models.TextChoices):

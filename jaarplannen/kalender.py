@@ -26,9 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convenant import formatting, rules
+from convenant.constants import Sjabloon
 from convenant.models import Convenant
 
-from .constants import EVALUATIE_MAAND, EvaluatieMoment, VerplichtingSoort, VerplichtingStatus
+from .constants import EVALUATIE_MAAND, ZONDER_REGISTRATIE, EvaluatieMoment, VerplichtingSoort, VerplichtingStatus
 from .models import ConvenantEvaluatie, Jaarplan
 
 
@@ -46,7 +47,7 @@ class Verplichting:
 
     @property
     def status_label(self) -> str:
-        if self.soort == VerplichtingSoort.OPZEGTERMIJN and self.status == VerplichtingStatus.DONE:
+        if self.soort in ZONDER_REGISTRATIE and self.status == VerplichtingStatus.DONE:
             return "Verstreken"
         return VerplichtingStatus(self.status).label
 
@@ -105,9 +106,69 @@ def opzegjaren(convenant: Convenant) -> list[int]:
     return jaren
 
 
+def _zonder_registratie(vanaf: datetime.date, datum: datetime.date, vandaag: datetime.date) -> str:
+    """Status of an obligation the application keeps no record of: past its last day, ‘Verstreken’."""
+    return VerplichtingStatus.DONE if vandaag > datum else VerplichtingStatus.UPCOMING
+
+
+def _verplichtingen_2019(convenant: Convenant, vandaag: datetime.date) -> list[Verplichting]:
+    """The 2019–2022 convenant's own obligations (seed 003).
+
+    - art. 8: "Platform31 verschaft het G40-Stedennetwerk vier maal per jaar informatie
+      over de voortgang": one per quarter (the convenant names no dates; the
+      quarter is the planning period);
+    - toelichting art. 8: "stelt Platform31 een halfjaar-rapportage op in de periode
+      juli-augustus" and "In de periode januari- februari stelt Platform een
+      inhoudelijke en financiële verantwoording op van het voorafgaande jaar";
+    - art. 7.6: "Platform31 stuurt de steden jaarlijks een factuur in het eerste
+      kwartaal van het nieuwe convenantjaar".
+    The application keeps no record of these; past their period they read ‘Verstreken’.
+    """
+    uit = []
+    for jaar in convenant.jaren:
+        basis = f"{convenant.slug}-{jaar}"
+        begin, einde = datetime.date(jaar, 1, 1), datetime.date(jaar, 3, 31)
+        uit.append(Verplichting(
+            datum=einde, vanaf=begin, omschrijving=f"Factuur {jaar} aan de steden (art. 7.6)",
+            soort=VerplichtingSoort.FACTUUR, status=_zonder_registratie(begin, einde, vandaag),
+            sleutel=f"{basis}-factuur", convenant=convenant.slug,
+        ))
+        for kwartaal in range(1, 5):
+            begin = datetime.date(jaar, 3 * kwartaal - 2, 1)
+            einde = rules.maand_periode(jaar, 3 * kwartaal)[1]
+            uit.append(Verplichting(
+                datum=einde, vanaf=begin,
+                omschrijving=f"Voortgangsinformatie {kwartaal}e kwartaal {jaar} aan het G40-Stedennetwerk (art. 8)",
+                soort=VerplichtingSoort.VOORTGANG, status=_zonder_registratie(begin, einde, vandaag),
+                sleutel=f"{basis}-voortgang-{kwartaal}", convenant=convenant.slug,
+            ))
+        begin, einde = datetime.date(jaar, 7, 1), datetime.date(jaar, 8, 31)
+        uit.append(Verplichting(
+            datum=einde, vanaf=begin, omschrijving=f"Halfjaarrapportage {jaar} (juli–augustus, art. 8)",
+            soort=VerplichtingSoort.HALFJAARRAPPORTAGE, status=_zonder_registratie(begin, einde, vandaag),
+            sleutel=f"{basis}-halfjaarrapportage", convenant=convenant.slug,
+        ))
+        begin, einde = rules.maand_periode(jaar + 1, 1)[0], rules.maand_periode(jaar + 1, 2)[1]
+        uit.append(Verplichting(
+            datum=einde, vanaf=begin,
+            omschrijving=f"Inhoudelijke en financiële verantwoording {jaar} (januari–februari {jaar + 1}, art. 8)",
+            soort=VerplichtingSoort.JAARVERANTWOORDING, status=_zonder_registratie(begin, einde, vandaag),
+            sleutel=f"{basis}-verantwoording", convenant=convenant.slug,
+        ))
+    return uit
+
+
 def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -> list[Verplichting]:
-    """Every obligation of `convenant`, sorted by date, with its status on `vandaag`."""
+    """Every obligation of `convenant`, sorted by date, with its status on `vandaag`.
+
+    Each convenant carries its own: the 2019–2022 text (`Sjabloon`) has progress
+    information, reports and the Q1 invoice; 2023–2027 its jaarplannen, DB and
+    July/November evaluations. Both have the termination deadline.
+    """
     vandaag = vandaag or timezone.localdate()
+    if convenant.sjabloon == Sjabloon.UITVOERINGSOVEREENKOMST_2019:
+        return sorted(_verplichtingen_2019(convenant, vandaag) + _opzegtermijnen(convenant, vandaag),
+                      key=_volgorde)
     plannen = {
         p.jaar: p for p in Jaarplan.objects.filter(convenant=convenant).prefetch_related(
             "evaluaties__directeur_platform31", "evaluaties__voorzitter_g40",
@@ -175,6 +236,13 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
                 sleutel=f"{basis}-rapportage-{moment.value}", convenant=convenant.slug,
             ))
 
+    uit.extend(_opzegtermijnen(convenant, vandaag))
+    uit.extend(_convenantevaluatie(convenant, vandaag))
+    return sorted(uit, key=_volgorde)
+
+
+def _opzegtermijnen(convenant: Convenant, vandaag: datetime.date) -> list[Verplichting]:
+    uit = []
     for jaar in opzegjaren(convenant):
         deadline = convenant.opzegdeadline(jaar)
         ingang = convenant.einddatum_na_opzegging(deadline - datetime.timedelta(days=1))
@@ -190,7 +258,11 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
             + f"?convenant__id__exact={convenant.pk}",
             sleutel=f"{convenant.slug}-{jaar}-opzegtermijn", convenant=convenant.slug,
         ))
+    return uit
 
+
+def _convenantevaluatie(convenant: Convenant, vandaag: datetime.date) -> list[Verplichting]:
+    uit = []
     begin, einde = rules.convenant_evaluatie_periode(convenant.laatste_jaar)
     evaluatie = ConvenantEvaluatie.objects.filter(convenant=convenant).select_related(
         "directeur_platform31", "voorzitter_g40",
@@ -221,8 +293,7 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
         toelichting=_rapportage_toelichting(evaluatie, convenant),
         sleutel=f"{convenant.slug}-convenantrapportage", convenant=convenant.slug,
     ))
-
-    return sorted(uit, key=_volgorde)
+    return uit
 
 
 def _volgorde(v: Verplichting):

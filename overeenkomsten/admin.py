@@ -1,10 +1,12 @@
 import re
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,18 +14,39 @@ from django.utils.html import format_html
 from convenant import formatting, toegang
 from convenant.admin_basis import HistorieAdmin
 from convenant.admin_toegang import GemeenteBereikMixin
+from convenant.models import Convenant
+from gemeenten.admin import MAX_IMPORT_BYTES, bewaar_upload, lees_upload, verwijder_upload
 
-from . import bewaking, services, workflow
+from . import bewaking, rapportages, register, resources, services, workflow
 from .admin_export import ExportAdminMixin
 from .admin_pdf import PdfAdminMixin
 from .constants import Status
 from .models import OvereenkomstDocument, Samenwerkingsovereenkomst
-from .workflow_forms import FORMULIEREN, CorrectieForm
+from .workflow_forms import FORMULIEREN, CorrectieForm, TerugdraaienForm
+
+REGISTER_MAP = "register-import"
+
+
+class RegisterImportForm(forms.Form):
+    convenant = forms.ModelChoiceField(label="Convenant", queryset=Convenant.objects.all(), empty_label=None)
+    bestand = forms.FileField(
+        label="Bestand",
+        help_text="CSV (komma of puntkomma) of XLSX, één regel per gemeente: cbs_code of gemeente, en "
+                  "naar keuze " + ", ".join(register.KOLOMMEN) + ". Datums als 2023-01-10 of 10-01-2023.",
+    )
+
+    def clean_bestand(self):
+        bestand = self.cleaned_data["bestand"]
+        if bestand.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("Het bestand is groter dan 20 MB.")
+        return bestand
 
 SNAPSHOT = ["inwoners", "peildatum", "bijdrage_per_inwoner", "bedrag_per_jaar"]
 TEKSTVELDEN = [
     "vertegenwoordiger", "vertegenwoordiger_functie", "collegebesluit_op", "ondertekend_te", "ondertekend_op",
 ]
+# The agreement's own start date (a city that joins during the convenant); fixed once signed.
+INGANG = ["ingangsdatum"]
 
 # Which permission each workflow step needs (see convenant/migrations/0003_rollen.py).
 OVERGANG_RECHT = {
@@ -32,6 +55,26 @@ OVERGANG_RECHT = {
     "opzeggen": toegang.REGISTREER_STATUS,
     "scan": toegang.REGISTREER_STATUS,
 }
+
+
+class ToestandFilter(admin.SimpleListFilter):
+    """Lopend or afgelopen: derived from the end date, not a stored status."""
+
+    title = "looptijd"
+    parameter_name = "looptijd"
+
+    def lookups(self, request, model_admin):
+        return [("lopend", "Getekend en lopend"), ("afgelopen", "Afgelopen (einddatum voorbij)")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("lopend", "afgelopen"):
+            return queryset
+        vandaag = workflow.vandaag()
+        afgelopen = [ov.pk for ov in queryset.filter(status__in=bewaking.GETEKEND).select_related("convenant")
+                     if ov.is_afgelopen(vandaag)]
+        if self.value() == "afgelopen":
+            return queryset.filter(pk__in=afgelopen)
+        return queryset.filter(status__in=bewaking.GETEKEND).exclude(pk__in=afgelopen)
 
 
 def _ids(tekst: str) -> list[int]:
@@ -44,7 +87,7 @@ class NieuweOvereenkomstForm(forms.ModelForm):
 
     class Meta:
         model = Samenwerkingsovereenkomst
-        fields = ["convenant", "gemeente", *TEKSTVELDEN, "opmerking"]
+        fields = ["convenant", "gemeente", *INGANG, *TEKSTVELDEN, "opmerking"]
 
     def clean(self):
         cleaned = super().clean()
@@ -84,22 +127,24 @@ class DocumentInline(admin.TabularInline):
 @admin.register(Samenwerkingsovereenkomst)
 class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfAdminMixin, HistorieAdmin):
     list_display = [
-        "gemeente", "convenant", "status", "inwoners_nl", "bedrag_nl",
-        "verzonden_op", "ontvangen_op", "pdf_links",
+        "gemeente", "convenant", "toestand_nl", "inwoners_nl", "bedrag_nl",
+        "verzonden_op", "ontvangen_nl", "pdf_links",
     ]
-    list_filter = ["convenant", "status"]
+    list_filter = ["convenant", "status", ToestandFilter]
     search_fields = ["gemeente__naam", "gemeente__cbs_code", "vertegenwoordiger"]
     list_select_related = ["gemeente", "convenant"]
     autocomplete_fields = ["gemeente"]
     date_hierarchy = "ontvangen_op"
     inlines = [DocumentInline]
-    actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan", "download_zip"]
+    actions = ["actie_verzenden", "actie_ontvangen", "actie_opzeggen", "actie_scan", "actie_terugdraaien",
+               "download_zip"]
     fieldsets = [
         (None, {"fields": ["convenant", "gemeente", "status", "pdf_links"]}),
         ("Bedrag (vastgelegd bij de overeenkomst)", {"fields": ["inwoners_nl", "peildatum", "tarief_nl", "bedrag_nl"]}),
-        ("Gegevens voor de overeenkomst", {"fields": TEKSTVELDEN}),
+        ("Gegevens voor de overeenkomst", {"fields": [*INGANG, *TEKSTVELDEN]}),
         ("Verloop", {"fields": [
-            "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op", "einddatum_nl",
+            "verzonden_op", "verzonden_aan", "ontvangen_op", "datum_onbekend",
+            "opgezegd_door", "opzegging_verzonden_op", "opzegging_ontvangen_op", "einddatum_nl",
             "opmerking",
         ]}),
     ]
@@ -139,7 +184,7 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": [
-                "convenant", "gemeente", *TEKSTVELDEN, "opmerking",
+                "convenant", "gemeente", *INGANG, *TEKSTVELDEN, "opmerking",
             ]})]
         return super().get_fieldsets(request, obj)
 
@@ -154,7 +199,7 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
         velden = ["convenant", "gemeente", *SNAPSHOT, "inwoners_nl", "tarief_nl", "bedrag_nl",
                   *bewaking.WORKFLOWVELDEN, "einddatum_nl", "pdf_links"]
         if obj.is_getekend:
-            velden += TEKSTVELDEN
+            velden += TEKSTVELDEN + INGANG
         return velden
 
     # --- columns -------------------------------------------------------------------
@@ -173,8 +218,20 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
 
     @admin.display(description="loopt t/m")
     def einddatum_nl(self, obj):
-        tekst = formatting.datum(obj.einddatum)
-        return f"{tekst} (na opzegging)" if obj.opzegging_ontvangen_op else tekst
+        tekst = formatting.datum(obj.laatste_dag)
+        if obj.opzegging_verzonden_op:
+            tekst += " (na opzegging)"
+        elif obj.laatste_dag != obj.einddatum:
+            tekst += f" (convenant verlengd; de overeenkomst zelf t/m {formatting.datum(obj.einddatum)})"
+        return f"{tekst} – afgelopen" if obj.is_afgelopen() else tekst
+
+    @admin.display(description="status", ordering="status")
+    def toestand_nl(self, obj):
+        return obj.toestand_label
+
+    @admin.display(description="getekend ontvangen op", ordering="ontvangen_op")
+    def ontvangen_nl(self, obj):
+        return obj.ontvangen_tekst or "–"
 
     # --- workflow: actions lead to a confirmation page --------------------------------
 
@@ -209,6 +266,11 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
                  name=f"{self._info}_overgang"),
             path("<int:pk>/corrigeer-inwoners/", self.admin_site.admin_view(self.correctie_view),
                  name=f"{self._info}_correctie"),
+            path("register/", self.admin_site.admin_view(self.register_view), name=f"{self._info}_register"),
+            path("ontbrekende-gegevens/<slug:convenant>/", self.admin_site.admin_view(self.ontbrekend_view),
+                 name=f"{self._info}_ontbrekend"),
+            path("<int:pk>/terugdraaien/<str:stap>/", self.admin_site.admin_view(self.terugdraaien_view),
+                 name=f"{self._info}_terugdraaien"),
         ]
         return eigen + super().get_urls()
 
@@ -308,9 +370,132 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
         }
         return TemplateResponse(request, "admin/overeenkomsten/samenwerkingsovereenkomst/correctie.html", context)
 
+    # --- the register in bulk: upload → preview → confirm ---------------------------
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "mag_rapportages_zien": toegang.mag_rapportages_zien(request.user)}
+        extra_context["mag_register"] = request.user.has_perm(toegang.REGISTREER_STATUS)
+        if toegang.ziet_alle_gemeenten(request.user):
+            extra_context["ontbrekend_links"] = [
+                (c.slug, reverse(f"admin:{self._info}_ontbrekend", args=[c.slug]))
+                for c in Convenant.objects.order_by("-ingangsdatum")
+            ]
         return super().changelist_view(request, extra_context)
+
+    def register_view(self, request):
+        if not request.user.has_perm(toegang.REGISTREER_STATUS):
+            raise PermissionDenied
+        sessie = request.session.get("register_import") or {}
+        if request.method == "POST" and "bevestig" in request.POST:
+            token = request.POST.get("token", "")
+            inhoud = lees_upload(token, REGISTER_MAP) if token == sessie.get("token") else None
+            if inhoud is None:
+                self.message_user(request, "Deze import is verlopen of al uitgevoerd; upload het bestand opnieuw.",
+                                  messages.WARNING)
+                return redirect(f"admin:{self._info}_register")
+            convenant = Convenant.objects.get(pk=sessie["convenant"])
+            uitkomst = register.importeer(inhoud, sessie["naam"], convenant, opslaan=True, gebruiker=request.user)
+            if uitkomst.geldig:
+                verwijder_upload(token, REGISTER_MAP)
+                request.session.pop("register_import", None)
+                self.message_user(request, " ".join(uitkomst.samenvatting()), messages.SUCCESS)
+                return redirect(f"{self._changelist_url()}?convenant__id__exact={convenant.pk}")
+            form = RegisterImportForm(initial={"convenant": convenant})
+            return self._toon_register(request, form, uitkomst, None)
+
+        uitkomst = token = None
+        if request.method == "POST":
+            form = RegisterImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                inhoud = form.cleaned_data["bestand"].read()
+                naam = Path(form.cleaned_data["bestand"].name).name
+                convenant = form.cleaned_data["convenant"]
+                uitkomst = register.importeer(inhoud, naam, convenant, opslaan=False, gebruiker=request.user)
+                if uitkomst.geldig and not uitkomst.niets_gewijzigd:
+                    verwijder_upload(sessie.get("token"), REGISTER_MAP)
+                    token = bewaar_upload(inhoud, REGISTER_MAP)
+                    request.session["register_import"] = {"token": token, "naam": naam, "convenant": convenant.pk}
+        else:
+            laatste = Convenant.objects.order_by("-ingangsdatum").first()
+            form = RegisterImportForm(initial={"convenant": laatste})
+        return self._toon_register(request, form, uitkomst, token)
+
+    def _toon_register(self, request, form, uitkomst, token):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Register van de overeenkomsten laden",
+            "form": form,
+            "uitkomst": uitkomst,
+            "token": token,
+            "kolommen": register.KOLOMMEN,
+            "changelist_url": self._changelist_url(),
+        }
+        return TemplateResponse(request, "admin/overeenkomsten/samenwerkingsovereenkomst/register.html", context)
+
+    def ontbrekend_view(self, request, convenant):
+        """Download: what is still missing for the final PDFs of a convenant (CSV, or ?formaat=xlsx)."""
+        if not (toegang.ziet_alle_gemeenten(request.user)
+                and request.user.has_perm(toegang.BEKIJK_OVEREENKOMSTEN)):
+            raise PermissionDenied
+        c = Convenant.objects.filter(slug=convenant).first()
+        if c is None:
+            raise Http404
+        formaat = request.GET.get("formaat", "csv")
+        if formaat not in resources.FORMATEN:
+            raise Http404
+        return resources.download(rapportages.ontbrekende_gegevens(c), formaat)
+
+    # --- undo a wrongly recorded step ----------------------------------------------
+
+    @admin.action(description="Stap terugdraaien …", permissions=["registreer"])
+    def actie_terugdraaien(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Draai een stap terug voor één overeenkomst tegelijk: kies er precies één.",
+                              messages.WARNING)
+            return None
+        ov = queryset.get()
+        stap = next((s for s, (status, _) in workflow.TERUG.items() if status == ov.status), None)
+        if stap is None:
+            self.message_user(request, f"{ov.gemeente}: er is geen stap om terug te draaien (concept).",
+                              messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse(f"admin:{self._info}_terugdraaien", args=[ov.pk, stap]))
+
+    def terugdraaien_view(self, request, pk, stap):
+        if not request.user.has_perm(toegang.REGISTREER_STATUS):
+            raise PermissionDenied
+        if stap not in workflow.TERUG:
+            raise Http404
+        ov = self.get_object(request, str(pk))
+        if ov is None:
+            raise Http404
+        weigering = workflow.reden_terugdraaien_geweigerd(ov, stap)
+        form = TerugdraaienForm(request.POST or None)
+        if request.method == "POST" and not weigering and form.is_valid():
+            try:
+                with transaction.atomic():
+                    workflow.draai_terug(ov, stap, form.cleaned_data["reden"], request.user)
+            except ValidationError as fout:
+                form.add_error(None, fout)
+            else:
+                self.message_user(request, f"{ov.gemeente}: {workflow.TERUG[stap][1]} teruggedraaid; de "
+                                           f"overeenkomst staat weer op ‘{ov.get_status_display()}’. De "
+                                           f"bewaarde documenten blijven bewaard.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse(f"admin:{self._info}_change", args=[ov.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Stap terugdraaien: {ov}",
+            "ov": ov,
+            "stap": stap,
+            "wat": workflow.TERUG[stap][1],
+            "weigering": weigering,
+            "form": form,
+            "changelist_url": self._changelist_url(),
+        }
+        return TemplateResponse(request, "admin/overeenkomsten/samenwerkingsovereenkomst/terugdraaien.html",
+                                context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -323,6 +508,11 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
                     knoppen.append((f"{url}?ids={ov.pk}", workflow.OVERGANG_LABEL[overgang]))
             if request.user.has_perm(toegang.CORRIGEER_INWONERS):
                 knoppen.append((reverse(f"admin:{self._info}_correctie", args=[ov.pk]), "Inwonertal corrigeren"))
+            if request.user.has_perm(toegang.REGISTREER_STATUS):
+                for stap, (status, wat) in workflow.TERUG.items():
+                    if ov.status == status:
+                        knoppen.append((reverse(f"admin:{self._info}_terugdraaien", args=[ov.pk, stap]),
+                                        f"Terugdraaien: {wat}"))
             extra_context["workflow_knoppen"] = knoppen
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -13,7 +13,10 @@ from .constants import Status
 GETEKEND = frozenset({Status.ONDERTEKEND, Status.OPGEZEGD})
 
 # Written only by the workflow's functions.
-WORKFLOWVELDEN = ("status", "verzonden_op", "verzonden_aan", "ontvangen_op", "opzegging_ontvangen_op")
+WORKFLOWVELDEN = (
+    "status", "verzonden_op", "verzonden_aan", "ontvangen_op", "datum_onbekend",
+    "opzegging_verzonden_op", "opzegging_ontvangen_op", "opgezegd_door",
+)
 # What fixes the amount; frozen once the agreement is signed (bedrag_per_jaar follows from it).
 BEVROREN_VELDEN = ("convenant", "gemeente", "inwoners", "peildatum", "bijdrage_per_inwoner")
 

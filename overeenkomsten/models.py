@@ -1,10 +1,12 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from simple_history.models import HistoricalRecords
 
@@ -13,7 +15,7 @@ from convenant.models import Convenant
 from gemeenten.models import Gemeente
 
 from . import bewaking
-from .constants import DocumentSoort, Status
+from .constants import AFGELOPEN, AFGELOPEN_LABEL, DocumentSoort, OpgezegdDoor, Status
 
 
 class OvereenkomstManager(models.Manager):
@@ -74,9 +76,22 @@ class Samenwerkingsovereenkomst(models.Model):
     verzonden_op = models.DateField("verzonden op", null=True, blank=True)
     verzonden_aan = models.CharField("verzonden aan", max_length=200, blank=True)
     ontvangen_op = models.DateField("getekend ontvangen op", null=True, blank=True)
+    datum_onbekend = models.BooleanField(
+        "ontvangstdatum onbekend", default=False,
+        help_text="Ondertekend volgens de bronnen, maar de datum staat nergens (overeenkomsten "
+                  "2019–2022). Dan blijft ‘getekend ontvangen op’ leeg in plaats van verzonnen.",
+    )
+    opzegging_verzonden_op = models.DateField(
+        "opzegging verzonden op", null=True, blank=True,
+        help_text="Datum waarop de schriftelijke opzegging is verzonden; die beslist (art. 1.3: "
+                  "‘voor 1 september … gezonden’).",
+    )
     opzegging_ontvangen_op = models.DateField(
         "opzegging ontvangen op", null=True, blank=True,
-        help_text="Datum waarop de schriftelijke opzegging is ontvangen.",
+        help_text="Datum waarop de schriftelijke opzegging bij de andere partij is ontvangen.",
+    )
+    opgezegd_door = models.CharField(
+        "opgezegd door", max_length=20, choices=OpgezegdDoor.choices, blank=True,
     )
     opmerking = models.TextField("opmerking", blank=True)
 
@@ -116,9 +131,16 @@ class Samenwerkingsovereenkomst(models.Model):
                 violation_error_message="Bijdrage en bedrag moeten groter dan nul zijn.",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["ondertekend", "opgezegd"]) | Q(ontvangen_op__isnull=False),
+                condition=~Q(status__in=["ondertekend", "opgezegd"]) | Q(ontvangen_op__isnull=False)
+                | Q(datum_onbekend=True),
                 name="overeenkomst_ondertekend_heeft_ontvangstdatum",
-                violation_error_message="Een ondertekende overeenkomst heeft een ontvangstdatum.",
+                violation_error_message="Een ondertekende overeenkomst heeft een ontvangstdatum "
+                                        "(of is gemarkeerd als ‘datum onbekend’).",
+            ),
+            models.CheckConstraint(
+                condition=Q(datum_onbekend=False) | Q(ontvangen_op__isnull=True),
+                name="overeenkomst_datum_onbekend_zonder_datum",
+                violation_error_message="‘Ontvangstdatum onbekend’ gaat niet samen met een ontvangstdatum.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="verzonden") | Q(verzonden_op__isnull=False),
@@ -126,9 +148,16 @@ class Samenwerkingsovereenkomst(models.Model):
                 violation_error_message="Een verzonden overeenkomst heeft een verzenddatum.",
             ),
             models.CheckConstraint(
-                condition=~Q(status="opgezegd") | Q(opzegging_ontvangen_op__isnull=False),
-                name="overeenkomst_opgezegd_heeft_opzegdatum",
-                violation_error_message="Een opgezegde overeenkomst heeft een opzegdatum.",
+                condition=~Q(status="opgezegd") | Q(opzegging_verzonden_op__isnull=False),
+                name="overeenkomst_opgezegd_heeft_verzenddatum_opzegging",
+                violation_error_message="Een opgezegde overeenkomst heeft de datum waarop de "
+                                        "opzegging is verzonden.",
+            ),
+            models.CheckConstraint(
+                condition=Q(opzegging_ontvangen_op__isnull=True) | Q(opzegging_verzonden_op__isnull=True)
+                | Q(opzegging_ontvangen_op__gte=models.F("opzegging_verzonden_op")),
+                name="overeenkomst_opzegging_ontvangen_na_verzonden",
+                violation_error_message="De opzegging kan niet vóór haar verzending ontvangen zijn.",
             ),
         ]
 
@@ -174,13 +203,64 @@ class Samenwerkingsovereenkomst(models.Model):
 
     @property
     def einddatum(self) -> datetime.date:
-        """Last day the agreement runs: its own end, or earlier after a notice."""
-        if self.opzegging_ontvangen_op:
-            return self.convenant.einddatum_na_opzegging(self.opzegging_ontvangen_op) - datetime.timedelta(days=1)
+        """Last day the agreement runs: its own end, or earlier after a notice.
+
+        The notice's *sending* date decides (art. 1.3, ‘gezonden’), by the
+        convenant's rule (`convenant.rules.einddatum_na_opzegging`).
+        """
+        if self.opzegging_verzonden_op:
+            return self.convenant.einddatum_na_opzegging(self.opzegging_verzonden_op) - datetime.timedelta(days=1)
         return self.convenant.einddatum
 
+    @property
+    def laatste_dag(self) -> datetime.date:
+        """The last day it actually ran: `einddatum`, or the convenant's extension without a notice.
+
+        The 2019–2022 convenant was extended until 28 February 2023 (seed 000);
+        its agreements' text and invoice years stay those of 2019–2022.
+        """
+        if self.opzegging_verzonden_op:
+            return self.einddatum
+        return max(self.einddatum, self.convenant.loopt_tot)
+
     def loopt_in_jaar(self, jaar: int) -> bool:
+        """Whether the agreement runs (part of) calendar year `jaar`, from its own start date."""
         return self.begint_op.year <= jaar <= self.einddatum.year
+
+    def te_factureren(self, jaar: int) -> Decimal:
+        """What Platform31 invoices this agreement for `jaar`: THE rule, for every list and invoice.
+
+        A signed agreement that runs in `jaar` pays its full yearly amount: the
+        agreements fix a price ‘per jaar’ and no pro rata rule (the 2023–2027
+        agreements start on 1 March 2023 and pay the full 2023 amount; a city that
+        joins on 1 July 2025 pays the full 2025 amount, and nothing for 2024).
+        A notice always takes effect on 1 January, so it removes whole years.
+        Not signed: nothing (yet).
+        """
+        if not self.is_getekend or not self.loopt_in_jaar(jaar):
+            return Decimal("0.00")
+        return self.bedrag_per_jaar
+
+    def is_afgelopen(self, vandaag: datetime.date | None = None) -> bool:
+        """Signed, and its last day has passed: derived, never a stored status."""
+        vandaag = vandaag or timezone.localdate()
+        return self.is_getekend and self.laatste_dag < vandaag
+
+    def toestand(self, vandaag: datetime.date | None = None) -> str:
+        """The status code, or ``afgelopen`` for a signed agreement past its end."""
+        return AFGELOPEN if self.is_afgelopen(vandaag) else self.status
+
+    @property
+    def toestand_label(self) -> str:
+        """What lists show: ‘Afgelopen’ past the end, else the status in words."""
+        return AFGELOPEN_LABEL if self.is_afgelopen() else self.get_status_display()
+
+    @property
+    def ontvangen_tekst(self) -> str:
+        """The receipt date in words, ‘datum onbekend’ when the sources do not give it."""
+        if self.ontvangen_op:
+            return formatting.datum(self.ontvangen_op)
+        return "datum onbekend" if self.datum_onbekend else ""
 
 
 def document_pad(instance, filename):

@@ -54,17 +54,33 @@ class OntbrekendeGegevens(ValidationError):
         )
 
 
+# What the final text needs from the municipality itself (columns of importeer_gemeentegegevens).
+VERPLICHT_GEMEENTE = ["adres", "plaats"]
+
+
+def ontbrekende_kolommen(ov: Samenwerkingsovereenkomst) -> list[str]:
+    """The per-city fields the final text still lacks, by the column names of the imports.
+
+    Agreement fields (vertegenwoordiger, vertegenwoordiger_functie,
+    collegebesluit_op) are columns of the register import, municipality fields
+    (adres, plaats) of importeer_gemeentegegevens.
+    """
+    return ([naam for naam in VERPLICHT_OVEREENKOMST if not getattr(ov, naam)]
+            + [naam for naam in VERPLICHT_GEMEENTE if not getattr(ov.gemeente, naam)])
+
+
 def ontbrekende_velden(ov: Samenwerkingsovereenkomst) -> list[str]:
     """Dutch names of every field the final text needs and does not have yet."""
+    kolommen = ontbrekende_kolommen(ov)
     ontbrekend = [
         Samenwerkingsovereenkomst._meta.get_field(naam).verbose_name
         for naam in VERPLICHT_OVEREENKOMST
-        if not getattr(ov, naam)
+        if naam in kolommen
     ]
     gemeente = ov.gemeente
-    if not gemeente.adres:
+    if "adres" in kolommen:
         ontbrekend.append(f"adres van de gemeente {gemeente.naam}")
-    if not gemeente.plaats:
+    if "plaats" in kolommen:
         ontbrekend.append(f"vestigingsplaats van de gemeente {gemeente.naam}")
     p31 = ov.convenant.vertegenwoordiger_platform31
     if not p31.functie:
@@ -110,6 +126,8 @@ def context_overeenkomst(ov: Samenwerkingsovereenkomst, aantal_gemeenten: int | 
         "opzeggen_voor": formatting.dag_maand(convenant.opzeggen_voor_maand, convenant.opzeggen_voor_dag),
         "opzegtermijn": GETALWOORDEN.get(maanden, str(maanden)),
         "opgemaakt_te": ov.ondertekend_te or ov.gemeente.plaats,
+        # A city that joins during the convenant (2019–2022 art. 9): its own start date.
+        "toetreding": ov.begint_op != convenant.ingangsdatum,
         "concept": bool(ontbrekend),
         "ontbrekend": ontbrekend,
         "soort": SOORT[convenant.sjabloon],

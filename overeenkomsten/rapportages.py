@@ -16,9 +16,11 @@ Choices made here (also in the README):
   ondertekend or opgezegd) are invoiceable; agreements that would run in Y but
   are not signed yet are listed with ``factureerbaar = nee``, the reason “nog
   niet getekend” and ``te_factureren = 0.00``, so finance sees who is still
-  missing without invoicing them. The full yearly amount is invoiced (the
-  convenants fix an amount per year and set no pro rata rule; a termination
-  always takes effect on 1 January).
+  missing without invoicing them. The amount comes from
+  :meth:`Samenwerkingsovereenkomst.te_factureren`, the one rule: the full yearly
+  amount (the convenants fix an amount per year and set no pro rata rule; a
+  termination always takes effect on 1 January; a city that joins during the
+  convenant pays from the year of its own start date, that whole year).
 - **Comparison of two convenants** per municipality, from the agreements'
   snapshots: with inhabitants i and rate t (old 0, new 1)::
 
@@ -88,16 +90,20 @@ def _basis(ov: Samenwerkingsovereenkomst) -> dict:
         "inwoners": ov.inwoners,
         "peildatum": ov.peildatum,
         "bedrag_per_jaar": ov.bedrag_per_jaar,
-        "status": ov.status,
+        "status": ov.toestand(),  # ‘afgelopen’ once a signed agreement is past its end
         "verzonden_op": ov.verzonden_op,
         "ondertekend_op": ov.ondertekend_op,
         "convenant": ov.convenant.slug,
         "bijdrage_per_inwoner": ov.bijdrage_per_inwoner,
-        "status_omschrijving": ov.get_status_display(),
+        "status_omschrijving": ov.toestand_label,
         "verzonden_aan": ov.verzonden_aan,
         "ontvangen_op": ov.ontvangen_op,
+        "ontvangst_toelichting": "datum onbekend" if ov.datum_onbekend else "",
+        "ingangsdatum": ov.begint_op,
+        "opgezegd_door": ov.opgezegd_door,
+        "opzegging_verzonden_op": ov.opzegging_verzonden_op,
         "opzegging_ontvangen_op": ov.opzegging_ontvangen_op,
-        "einddatum": ov.einddatum,
+        "einddatum": ov.laatste_dag,
         "pk": ov.pk,
     }
 
@@ -125,6 +131,10 @@ OVERZICHT_KOLOMMEN = [
     Kolom("status_omschrijving", "Status (omschrijving)", op_pagina=False),
     Kolom("verzonden_aan", "Verzonden aan"),
     Kolom("ontvangen_op", "Getekend ontvangen op", DATUM),
+    Kolom("ontvangst_toelichting", "Toelichting ontvangst"),
+    Kolom("ingangsdatum", "Begint op", DATUM),
+    Kolom("opgezegd_door", "Opgezegd door"),
+    Kolom("opzegging_verzonden_op", "Opzegging verzonden op", DATUM),
     Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM),
     Kolom("einddatum", "Loopt tot en met", DATUM),
 ]
@@ -162,7 +172,10 @@ FACTUURLIJST_KOLOMMEN = [
     Kolom("status", "Status", STATUS),
     Kolom("ondertekend_op", "Ondertekend op", DATUM),
     Kolom("ontvangen_op", "Getekend ontvangen op", DATUM),
-    Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM),
+    Kolom("ontvangst_toelichting", "Toelichting ontvangst", op_pagina=False),
+    Kolom("ingangsdatum", "Begint op", DATUM),
+    Kolom("opzegging_verzonden_op", "Opzegging verzonden op", DATUM),
+    Kolom("opzegging_ontvangen_op", "Opzegging ontvangen op", DATUM, op_pagina=False),
     Kolom("einddatum", "Loopt tot en met", DATUM),
     Kolom("toelichting", "Toelichting"),
 ]
@@ -180,17 +193,20 @@ def factuurlijst(jaar: int) -> Tabel:
             continue  # terminated: the notice has taken effect before this year
         rij = _basis(ov)
         getekend = ov.status in GETEKEND
+        delen = []
         if not getekend:
-            toelichting = "nog niet getekend"
+            delen.append("nog niet getekend")
         elif ov.status == Status.OPGEZEGD:
-            toelichting = f"opgezegd; loopt tot en met {formatting.datum(ov.einddatum)}"
-        else:
-            toelichting = ""
+            delen.append(f"opgezegd; loopt tot en met {formatting.datum(ov.einddatum)}")
+        if ov.ingangsdatum and ov.ingangsdatum != ov.convenant.ingangsdatum:
+            delen.append(f"toegetreden per {formatting.datum(ov.ingangsdatum)}")
+        if ov.datum_onbekend:
+            delen.append("ondertekend, datum onbekend")
         rij.update(
             jaar=jaar,
             factureerbaar="ja" if getekend else "nee",
-            te_factureren=ov.bedrag_per_jaar if getekend else NUL,
-            toelichting=toelichting,
+            te_factureren=ov.te_factureren(jaar),  # the one rule (full year; see the model)
+            toelichting="; ".join(delen),
         )
         tabel.rijen.append(rij)
     tabel.rijen.sort(key=lambda r: (r["factureerbaar"] != "ja", r["gemeente"]))
@@ -276,8 +292,54 @@ def vergelijking(oud: Convenant, nieuw: Convenant) -> Tabel:
             **splits_verschil(o, n),
             "peildatum_oud": o.peildatum if o else None,
             "peildatum_nieuw": n.peildatum if n else None,
-            "status_oud": o.status if o else "",
-            "status_nieuw": n.status if n else "",
+            "status_oud": o.toestand() if o else "",
+            "status_nieuw": n.toestand() if n else "",
             "toelichting": toelichting,
+        })
+    return tabel
+
+
+# --- what is still missing for the final PDFs ----------------------------------------------
+
+ONTBREKEND_KOLOMMEN = [
+    # The import files' own column names, so the completed sheet goes back in as it is:
+    # adres, plaats, contact_email → importeer_gemeentegegevens; the rest → importeer_register.
+    Kolom("cbs_code", "CBS-code"),
+    Kolom("gemeente", "Gemeente"),
+    Kolom("status", "Status", STATUS),
+    Kolom("ontbreekt", "Ontbreekt"),
+    Kolom("adres", "Adres stadhuis"),
+    Kolom("plaats", "Vestigingsplaats"),
+    Kolom("contact_email", "E-mail G40-contact"),
+    Kolom("vertegenwoordiger", "Vertegenwoordiger"),
+    Kolom("vertegenwoordiger_functie", "Functie vertegenwoordiger"),
+    Kolom("collegebesluit_op", "Datum collegebesluit", DATUM),
+]
+
+
+def ontbrekende_gegevens(convenant: Convenant) -> Tabel:
+    """Per municipality whose agreement is not signed yet: what the final PDF (and its sending) still lacks.
+
+    One row per such agreement with something missing; the known values are
+    filled in, the empty cells are what the collector completes. ‘contact_email’
+    is not in the PDF but is where the agreement is sent, so it counts too.
+    """
+    from .pdf import ontbrekende_kolommen  # the PDF's own list of what it needs
+
+    tabel = Tabel(f"Ontbrekende gegevens convenant {convenant.slug}",
+                  f"ontbrekende-gegevens-{convenant.slug}", ONTBREKEND_KOLOMMEN)
+    qs = Samenwerkingsovereenkomst.objects.filter(convenant=convenant).exclude(status__in=GETEKEND)
+    for ov in _overeenkomsten(qs):
+        ontbreekt = ontbrekende_kolommen(ov)
+        if not ov.gemeente.contact_email:
+            ontbreekt.append("contact_email")
+        if not ontbreekt:
+            continue
+        g = ov.gemeente
+        tabel.rijen.append({
+            "cbs_code": g.cbs_code, "gemeente": g.naam, "status": ov.status, "ontbreekt": ", ".join(ontbreekt),
+            "adres": g.adres, "plaats": g.plaats, "contact_email": g.contact_email,
+            "vertegenwoordiger": ov.vertegenwoordiger, "vertegenwoordiger_functie": ov.vertegenwoordiger_functie,
+            "collegebesluit_op": ov.collegebesluit_op, "pk": ov.pk,
         })
     return tabel

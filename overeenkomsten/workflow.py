@@ -19,7 +19,15 @@ Decisions:
 - Sending again is allowed while no signature is in: the date and recipient are
   replaced (the dashboard shows the date last sent), every PDF sent is kept.
 - The end date after a notice is not stored: `Samenwerkingsovereenkomst.einddatum`
-  computes it with `convenant.rules.einddatum_na_opzegging`.
+  computes it with `convenant.rules.einddatum_na_opzegging` from the date the
+  notice was *sent* (art. 1.3: ‘gezonden’); the date it came in and the party
+  that gave notice are kept too.
+- The register (`overeenkomsten.register`) records the past through these same
+  functions, with ``bron=BRON_REGISTER``: then sending stores no PDF and sends
+  nothing (what went out years ago is not re-rendered today); every date rule
+  still applies. ``reden`` puts where a step came from (the file) in the history.
+- A wrongly recorded step is undone with `draai_terug`, with a reason; stored
+  documents stay.
 """
 
 import datetime
@@ -31,7 +39,7 @@ from django.utils import timezone
 from convenant import formatting, rules
 
 from .bewaking import WORKFLOWVELDEN
-from .constants import Status
+from .constants import OpgezegdDoor, Status
 
 # name → (statuses it may start from, status it leads to)
 OVERGANGEN = {
@@ -52,6 +60,16 @@ OVERGANG_LABEL = {
 
 REDEN_MAX = 100  # simple-history's history_change_reason column
 
+# `bron` of a step recorded from the secretary's register: the past, not a new sending.
+BRON_REGISTER = "register"
+
+# Steps that `draai_terug` can undo: step → (status it undoes, label).
+TERUG = {
+    "verzenden": (Status.VERZONDEN, "verzending"),
+    "ontvangen": (Status.ONDERTEKEND, "ontvangst van de getekende overeenkomst"),
+    "opzeggen": (Status.OPGEZEGD, "opzegging"),
+}
+
 
 def vandaag() -> datetime.date:
     return timezone.localdate()
@@ -69,8 +87,8 @@ def toestand(ov) -> str:
     if ov.status == Status.VERZONDEN:
         return "is verzonden maar nog niet ondertekend ontvangen"
     if ov.status == Status.ONDERTEKEND:
-        return f"is al ondertekend ontvangen op {formatting.datum(ov.ontvangen_op)}"
-    return f"is opgezegd (opzegging ontvangen op {formatting.datum(ov.opzegging_ontvangen_op)})"
+        return f"is al ondertekend ontvangen ({ov.ontvangen_tekst})"
+    return f"is opgezegd (opzegging verzonden op {formatting.datum(ov.opzegging_verzonden_op)})"
 
 
 def reden_weigering(ov, overgang: str) -> str | None:
@@ -107,6 +125,11 @@ def _vergrendel(ov):
     return model._base_manager.select_for_update().select_related("convenant", "gemeente").get(pk=ov.pk)
 
 
+def _met_herkomst(tekst: str, herkomst: str) -> str:
+    """The history line, with where the step came from (‘Register register.xlsx: …’) first."""
+    return f"{herkomst}: {tekst}" if herkomst else tekst
+
+
 def _bewaar(vers, gebruiker, reden: str, **vlaggen) -> None:
     if gebruiker is not None:
         vers._history_user = gebruiker
@@ -134,10 +157,13 @@ def _documenten():
     return documenten
 
 
-def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebruiker=None):
+def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebruiker=None, *,
+                      bron: str = "", reden: str = ""):
     """concept/verzonden → verzonden: record date and recipient, keep the exact PDF sent.
 
-    Returns the stored `OvereenkomstDocument`.
+    Returns the stored `OvereenkomstDocument`. With ``bron=BRON_REGISTER`` the
+    step is a historic record (the register): no PDF is rendered or kept, nothing
+    is sent, and None is returned. ``reden`` goes before the history line.
     """
     verzonden_aan = (verzonden_aan or "").strip()
     with transaction.atomic():
@@ -156,15 +182,18 @@ def markeer_verzonden(ov, verzonden_op: datetime.date, verzonden_aan: str, gebru
         vers.status = Status.VERZONDEN
         vers.verzonden_op = verzonden_op
         vers.verzonden_aan = verzonden_aan
-        _bewaar(vers, gebruiker, f"{'Opnieuw verzonden' if opnieuw else 'Verzonden'} "
-                                 f"op {formatting.datum(verzonden_op)} aan {verzonden_aan}",
+        _bewaar(vers, gebruiker, _met_herkomst(f"{'Opnieuw verzonden' if opnieuw else 'Verzonden'} "
+                                               f"op {formatting.datum(verzonden_op)} aan {verzonden_aan}", reden),
                 _via_workflow=True)
-        document = _documenten().bewaar_verzonden_pdf(vers, gebruiker)
+        if bron == BRON_REGISTER:
+            document = None  # the past: what went out then is not rendered or sent again
+        else:
+            document = _documenten().bewaar_verzonden_pdf(vers, gebruiker)
     _ververs(ov, vers)
     return document
 
 
-def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None):
+def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None, *, reden: str = ""):
     """verzonden → ondertekend: record the date the signed agreement came in, with its scan if given.
 
     Returns the stored scan's `OvereenkomstDocument`, or None without a scan.
@@ -178,14 +207,36 @@ def markeer_ontvangen(ov, ontvangen_op: datetime.date, scan=None, gebruiker=None
                               f"verzending ({formatting.datum(vers.verzonden_op)}).")
         vers.status = Status.ONDERTEKEND
         vers.ontvangen_op = ontvangen_op
-        _bewaar(vers, gebruiker, f"Ondertekend ontvangen op {formatting.datum(ontvangen_op)}"
-                                 f"{'' if scan is not None else ' (nog zonder scan)'}",
+        vers.datum_onbekend = False
+        _bewaar(vers, gebruiker, _met_herkomst(f"Ondertekend ontvangen op {formatting.datum(ontvangen_op)}"
+                                               f"{'' if scan is not None else ' (nog zonder scan)'}", reden),
                 _via_workflow=True)
         document = None
         if scan is not None:
             document = _documenten().bewaar_getekende_scan(vers, scan, gebruiker)
     _ververs(ov, vers)
     return document
+
+
+def vul_ontvangstdatum_in(ov, ontvangen_op: datetime.date, gebruiker=None, *, reden: str = "") -> None:
+    """A signed agreement whose receipt date was unknown (2019–2022) gets its date once it is found."""
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        if not (vers.is_getekend and vers.datum_onbekend):
+            raise _fout(vers, "alleen bij een ondertekende overeenkomst met ‘datum onbekend’ kan de "
+                              "ontvangstdatum achteraf worden ingevuld.")
+        _controleer_datum(vers, ontvangen_op, "De ontvangstdatum")
+        if vers.verzonden_op and ontvangen_op < vers.verzonden_op:
+            raise _fout(vers, f"de ontvangstdatum ({formatting.datum(ontvangen_op)}) ligt vóór de "
+                              f"verzending ({formatting.datum(vers.verzonden_op)}).")
+        if vers.opzegging_verzonden_op and ontvangen_op > vers.opzegging_verzonden_op:
+            raise _fout(vers, f"de ontvangstdatum ({formatting.datum(ontvangen_op)}) ligt na de opzegging "
+                              f"({formatting.datum(vers.opzegging_verzonden_op)}).")
+        vers.ontvangen_op = ontvangen_op
+        vers.datum_onbekend = False
+        _bewaar(vers, gebruiker, _met_herkomst(
+            f"Ontvangstdatum ingevuld (was onbekend): {formatting.datum(ontvangen_op)}", reden), _via_workflow=True)
+    _ververs(ov, vers)
 
 
 def voeg_scan_toe(ov, scan, gebruiker=None):
@@ -197,28 +248,93 @@ def voeg_scan_toe(ov, scan, gebruiker=None):
     return document
 
 
-def registreer_opzegging(ov, ontvangen_op: datetime.date, gebruiker=None) -> datetime.date:
-    """ondertekend → opgezegd: record the date the written notice came in.
+def registreer_opzegging(
+    ov, verzonden_op: datetime.date, gebruiker=None, *, door: str,
+    ontvangen_op: datetime.date | None = None, reden: str = "",
+) -> datetime.date:
+    """ondertekend → opgezegd: record the written notice.
 
+    `verzonden_op` is the date the notice was sent; it decides the end (art. 1.3:
+    ‘voor 1 september … gezonden’). `door` is the party that gave notice
+    (`OpgezegdDoor`); `ontvangen_op`, the date it came in, is kept when known.
     Returns the agreement's last day, computed by the convenant's rule.
     """
+    if door not in OpgezegdDoor.values:
+        raise _fout(ov, "kies wie de overeenkomst heeft opgezegd: de gemeente of Platform31.")
     with transaction.atomic():
         vers = _vergrendel(ov)
         _controleer_overgang(vers, "opzeggen")
-        _controleer_datum(vers, ontvangen_op, "De datum van de opzegging")
-        if ontvangen_op < vers.ontvangen_op:
-            raise _fout(vers, f"de opzegging ({formatting.datum(ontvangen_op)}) ligt vóór de ontvangst "
+        _controleer_datum(vers, verzonden_op, "De verzenddatum van de opzegging")
+        if ontvangen_op is not None:
+            _controleer_datum(vers, ontvangen_op, "De ontvangstdatum van de opzegging")
+            if ontvangen_op < verzonden_op:
+                raise _fout(vers, f"de opzegging is ontvangen ({formatting.datum(ontvangen_op)}) vóór zij "
+                                  f"verzonden is ({formatting.datum(verzonden_op)}).")
+        if vers.ontvangen_op and verzonden_op < vers.ontvangen_op:
+            raise _fout(vers, f"de opzegging ({formatting.datum(verzonden_op)}) ligt vóór de ontvangst "
                               f"van de getekende overeenkomst ({formatting.datum(vers.ontvangen_op)}).")
-        if ontvangen_op > vers.convenant.einddatum:
+        if verzonden_op > vers.convenant.einddatum:
             raise _fout(vers, f"de overeenkomst liep al af op {formatting.datum(vers.convenant.einddatum)}; "
                               f"er is niets meer op te zeggen.")
         vers.status = Status.OPGEZEGD
+        vers.opzegging_verzonden_op = verzonden_op
         vers.opzegging_ontvangen_op = ontvangen_op
-        _bewaar(vers, gebruiker, f"Opzegging ontvangen op {formatting.datum(ontvangen_op)}; "
-                                 f"loopt t/m {formatting.datum(vers.einddatum)}",
-                _via_workflow=True)
+        vers.opgezegd_door = door
+        # The history line has room for 100 characters; the received date is in the record itself.
+        _bewaar(vers, gebruiker, _met_herkomst(
+            f"Opgezegd door {door}, verzonden op {formatting.datum(verzonden_op)}; "
+            f"loopt t/m {formatting.datum(vers.einddatum)}", reden),
+            _via_workflow=True)
     _ververs(ov, vers)
     return vers.einddatum
+
+
+def reden_terugdraaien_geweigerd(ov, stap: str) -> str | None:
+    """Why `stap` cannot be undone for this agreement now, or None when it can."""
+    if stap not in TERUG:
+        return f"‘{stap}’ is geen stap die kan worden teruggedraaid."
+    status, wat = TERUG[stap]
+    if ov.status != status:
+        return f"De {wat} kan niet worden teruggedraaid: de overeenkomst {toestand(ov)}."
+    return None
+
+
+def draai_terug(ov, stap: str, reden: str, gebruiker=None) -> str:
+    """Undo a wrongly recorded step (verzenden, ontvangen, opzeggen), with a reason kept in the history.
+
+    Only the last step can be undone (a notice first, then the receipt, then the
+    sending). Its dates are cleared and the status goes one step back; a receipt
+    of an agreement never recorded as sent goes back to concept. Documents that
+    were stored (the PDF sent, a signed scan) stay: they are evidence. Returns
+    the status the agreement is back in.
+    """
+    reden = (reden or "").strip()
+    prefix = f"Teruggedraaid ({stap}): "
+    ruimte = REDEN_MAX - len(prefix)
+    if not reden:
+        raise _fout(ov, "geef een reden voor het terugdraaien; die wordt in de geschiedenis bewaard.")
+    if len(reden) > ruimte:
+        raise _fout(ov, f"de reden is {len(reden)} tekens; houd die op ten hoogste {ruimte}.")
+    with transaction.atomic():
+        vers = _vergrendel(ov)
+        weigering = reden_terugdraaien_geweigerd(vers, stap)
+        if weigering:
+            raise _fout(vers, weigering)
+        if stap == "opzeggen":
+            vers.status = Status.ONDERTEKEND
+            vers.opzegging_verzonden_op = vers.opzegging_ontvangen_op = None
+            vers.opgezegd_door = ""
+        elif stap == "ontvangen":
+            vers.status = Status.VERZONDEN if vers.verzonden_op else Status.CONCEPT
+            vers.ontvangen_op = None
+            vers.datum_onbekend = False
+        else:
+            vers.status = Status.CONCEPT
+            vers.verzonden_op = None
+            vers.verzonden_aan = ""
+        _bewaar(vers, gebruiker, prefix + reden, _via_workflow=True)
+    _ververs(ov, vers)
+    return vers.status
 
 
 def corrigeer_inwoners(ov, nieuw_aantal: int, reden: str, gebruiker=None) -> None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from convenant import formatting, rules
 
 from . import workflow
+from .constants import OpgezegdDoor
 
 
 class DatumInput(forms.DateInput):
@@ -93,16 +94,47 @@ class OntvangenForm(OvergangForm):
 
 class OpzeggenForm(OvergangForm):
     overgang = "opzeggen"
-    opzegging_ontvangen_op = datumveld(
-        "opzegging ontvangen op",
-        help_text="Vóór 1 september ontvangen: de overeenkomst eindigt op 1 januari van het jaar "
-                  "daarna; later ontvangen: een jaar later, nooit na het eigen einde.",
+    opgezegd_door = forms.ChoiceField(
+        label="opgezegd door", choices=[("", "—"), *OpgezegdDoor.choices],
+        error_messages={"required": "Kies wie de overeenkomst heeft opgezegd."},
+    )
+    opzegging_verzonden_op = datumveld(
+        "opzegging verzonden op",
+        help_text="De verzenddatum beslist (art. 1.3): vóór 1 september verzonden, dan eindigt de "
+                  "overeenkomst op 1 januari van het jaar daarna; later: een jaar later, nooit na het "
+                  "eigen einde.",
+    )
+    opzegging_ontvangen_op = forms.DateField(
+        label="opzegging ontvangen op", required=False, widget=DatumInput(),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        help_text="Datum waarop de andere partij de opzegging ontving; leeg als die (nog) niet bekend is.",
+        error_messages={"invalid": "Vul een geldige datum in, bijv. 10-01-2023."},
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        verzonden, ontvangen = cleaned.get("opzegging_verzonden_op"), cleaned.get("opzegging_ontvangen_op")
+        if verzonden and ontvangen and ontvangen < verzonden:
+            self.add_error("opzegging_ontvangen_op", "De opzegging kan niet vóór haar verzending ontvangen zijn.")
+        return cleaned
+
     def voer_uit(self, ov, gebruiker):
-        laatste_dag = workflow.registreer_opzegging(ov, self.cleaned_data["opzegging_ontvangen_op"], gebruiker)
-        return (f"{ov.gemeente}: opzegging ontvangen op {formatting.datum(ov.opzegging_ontvangen_op)}; "
-                f"de overeenkomst loopt t/m {formatting.datum(laatste_dag)}.")
+        laatste_dag = workflow.registreer_opzegging(
+            ov, self.cleaned_data["opzegging_verzonden_op"], gebruiker,
+            door=self.cleaned_data["opgezegd_door"],
+            ontvangen_op=self.cleaned_data.get("opzegging_ontvangen_op"),
+        )
+        return (f"{ov.gemeente}: opgezegd door {ov.get_opgezegd_door_display().lower()}, verzonden op "
+                f"{formatting.datum(ov.opzegging_verzonden_op)}; de overeenkomst loopt "
+                f"t/m {formatting.datum(laatste_dag)}.")
+
+
+class TerugdraaienForm(forms.Form):
+    reden = forms.CharField(
+        label="reden", max_length=workflow.REDEN_MAX - 30, widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Waarom deze stap onjuist was vastgelegd; wordt met uw naam in de geschiedenis bewaard.",
+        error_messages={"required": "Geef een reden; die wordt in de geschiedenis bewaard."},
+    )
 
 
 class ScanForm(OvergangForm):

@@ -51,9 +51,12 @@ def convenant_fixture():
         ("Genie Hendriks", "", "secretaris G40", "secretaris_g40", "G40-Stedennetwerk"),
         ("Anjel Punte", "", "relatiemanager G40", "relatiemanager", "Platform31"),
     ]
+    # The contacts named in the letter of 21 December 2022 (seed 000, lines 123-125).
+    emails = {"Genie Hendriks": "ej.hendriks@breda.nl", "Anjel Punte": "anjel.punte@platform31.nl"}
     pers = [
         {"model": "convenant.persoon", "fields": {
             "naam": n, "aanhef": a, "functie": f, "rol": r, "organisatie": [o],
+            "email": emails.get(n, ""),
             "actief": n not in ("H. Karakus", "F. Crone")}}
         for n, a, f, r, o in personen
     ]
@@ -68,8 +71,12 @@ def convenant_fixture():
             "secretaris_g40": None, "relatiemanager": None,
             "ondertekend_te": "Arnhem", "ondertekend_op": "2018-09-27",
             "ingangsdatum": "2019-01-01", "einddatum": "2022-12-31",
+            # seed 000: "Zoals eerder afgesproken is de looptijd van het huidige convenant
+            # verlengd tot 1 maart 2023"; the agreements' own text ends on 31 December 2022.
+            "verlengd_tot": "2023-02-28",
             "bijdrage_per_inwoner": "0.13", "peildatum": "2018-01-01",
-            "streefdatum_overeenkomsten": "2019-01-01",
+            # No source gives a target date for the 2019–2022 agreements.
+            "streefdatum_overeenkomsten": None,
             "opzeggen_voor_maand": 9, "opzeggen_voor_dag": 1, "sjabloon": "2019-2022"}},
         {"model": "convenant.convenant", "fields": {
             "slug": "2023-2027",
@@ -166,6 +173,16 @@ def overeenkomsten_fixture(rows):
                 "inwoners": inwoners, "peildatum": peildatum, "bijdrage_per_inwoner": str(tarief),
                 "bedrag_per_jaar": str(jaarbedrag(inwoners, tarief)),
             }
+            if slug == "2019-2022":
+                # seed 000: "ieder lid van de G40 [heeft] een eigen samenwerkingsovereenkomst met
+                # Platform31"; seed 001: "Per gemeente is er een uitvoeringsovereenkomst gesloten".
+                # No source gives a signing or receipt date: recorded as unknown, not invented.
+                fields.update(
+                    status="ondertekend", datum_onbekend=True,
+                    opmerking="Ondertekend volgens de brief van 21 december 2022 (‘ieder lid van de G40 "
+                              "[heeft] een eigen samenwerkingsovereenkomst met Platform31’); de datum van "
+                              "ondertekening en ontvangst staat in geen enkele bron.",
+                )
             if slug == "2023-2027" and r["naam"] == "Deventer":
                 fields.update(
                     status="ondertekend", vertegenwoordiger="R.C. König",

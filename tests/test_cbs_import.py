@@ -308,7 +308,7 @@ def test_opgezegde_overeenkomst_telt_ook_als_getekend(referentiedata):
     # historic state written directly: save() only changes the status through the workflow
     Samenwerkingsovereenkomst.objects.filter(convenant__slug="2023-2027", gemeente__cbs_code="GM0141").update(
         status=Status.OPGEZEGD, ontvangen_op=datetime.date(2023, 2, 1),
-        opzegging_ontvangen_op=datetime.date(2024, 5, 1),
+        opzegging_verzonden_op=datetime.date(2024, 5, 1),
     )
     voorstel = importeren.importeer(eenvoudig([("GM0141", "80000")]), "x", P2022, opslaan=True)
     assert voorstel.cijfers[0].actie == importeren.BEHOUDEN

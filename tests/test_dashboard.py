@@ -94,7 +94,7 @@ def test_ontbrekende_steden_met_status_laatst_verzonden_en_link(referentiedata, 
 def test_opgezegd_telt_als_ondertekend_en_scan_telt(referentiedata, beheerder_client, vandaag):
     vandaag["d"] = D(2024, 5, 1)
     deventer = ov_van("Deventer")
-    workflow.registreer_opzegging(deventer, D(2024, 4, 1))
+    workflow.registreer_opzegging(deventer, D(2024, 4, 1), door="gemeente")
     maak_document(deventer, "getekend")
     html = pagina(beheerder_client)
     assert "1 van 41 ondertekend" in html and "waarvan 1 opgezegd" in html

@@ -52,9 +52,9 @@ def verloop(referentiedata):
     zet("GM0141", status=Status.ONDERTEKEND, verzonden_op=d(2023, 1, 5), ondertekend_op=d(2023, 1, 30),
         ontvangen_op=d(2023, 2, 1))
     zet("GM0202", status=Status.OPGEZEGD, ondertekend_op=d(2023, 2, 1), ontvangen_op=d(2023, 2, 3),
-        opzegging_ontvangen_op=d(2024, 8, 31))   # before 1 September: ends 31 December 2024
+        opzegging_verzonden_op=d(2024, 8, 31))   # before 1 September: ends 31 December 2024
     zet("GM0106", status=Status.OPGEZEGD, ondertekend_op=d(2023, 2, 1), ontvangen_op=d(2023, 2, 3),
-        opzegging_ontvangen_op=d(2024, 9, 1))    # on 1 September: ends 31 December 2025
+        opzegging_verzonden_op=d(2024, 9, 1))    # on 1 September: ends 31 December 2025
 
 
 # --- overview -------------------------------------------------------------------------
@@ -72,7 +72,8 @@ def test_overzicht_csv_naar_stdout(verloop):
     assert (almelo["verzonden_op"], almelo["ondertekend_op"], almelo["ontvangen_op"]) == (
         "2023-01-05", "2023-01-30", "2023-02-01")
     arnhem = next(r for r in rijen if r["gemeente"] == "Arnhem")
-    assert (arnhem["status"], arnhem["einddatum"]) == ("opgezegd", "2024-12-31")
+    # Past its end (today is December 2026 in these tests or later): shown as afgelopen, derived.
+    assert (arnhem["status"], arnhem["einddatum"]) == ("afgelopen", "2024-12-31")
     assert sum(Decimal(r["bedrag_per_jaar"]) for r in rijen) == Decimal("784643.10")
 
 

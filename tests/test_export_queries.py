@@ -48,7 +48,7 @@ def voeg_gemeenten_toe(aantal: int) -> None:
                 ov.status, ov.verzonden_op, ov.ontvangen_op = Status.ONDERTEKEND, c.ingangsdatum, c.ingangsdatum
             if i % 7 == 0:
                 ov.status, ov.ontvangen_op = Status.OPGEZEGD, c.ingangsdatum
-                ov.opzegging_ontvangen_op = datetime.date(c.ingangsdatum.year + 1, 5, 1)
+                ov.opzegging_verzonden_op = datetime.date(c.ingangsdatum.year + 1, 5, 1)
             overeenkomsten.append(ov)
     Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
 

@@ -98,7 +98,7 @@ def test_alleen_getekende_overeenkomsten_die_in_het_jaar_lopen(convenant):
     # Terminated before 1 September 2024: runs in 2024, not in 2025 (uses the agreement's own einddatum).
     teken_alle()
     Samenwerkingsovereenkomst.objects.filter(convenant=convenant, gemeente__naam="Zwolle").update(
-        status=Status.OPGEZEGD, opzegging_ontvangen_op=D(2024, 8, 31))
+        status=Status.OPGEZEGD, opzegging_verzonden_op=D(2024, 8, 31))
     r = services.factureer(convenant, 2025, factuurdatum=D(2025, 1, 10))
     assert "Zwolle" not in [f.gemeente.naam for f in r.nieuw]
     assert any(ov.gemeente.naam == "Zwolle" and "loopt niet in 2025" in reden for ov, reden in r.overgeslagen)

@@ -1,11 +1,7 @@
 """Invoices in the admin and the document downloads, per role."""
 
 import datetime
-import importlib
-import types
 
-from django.apps import apps
-from django.db import connection
 from django.urls import reverse
 
 import pytest
@@ -28,8 +24,6 @@ CL = reverse("admin:facturen_factuur_changelist")
 def rollen():
     """The role groups with their invoice permissions (after a flush by a transactional test)."""
     zorg_voor_rollen()
-    migratie = importlib.import_module("facturen.migrations.0002_btw_tarief_en_rollen")
-    migratie.vooruit(apps, types.SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

@@ -269,6 +269,13 @@ def test_geen_serverfout_op_vreemde_parameters(referentiedata, beheerder_client)
     assert not fouten, "\n".join(fouten)
 
 
+def test_nulteken_in_het_adres_geeft_400(referentiedata, beheerder_client):
+    for url in ["/jaarplannen/kalender.ics?token=%00", "/rapportages/factuurlijst/?jaar%00=1",
+                "/admin/overeenkomsten/samenwerkingsovereenkomst/?status__exact=%00"]:
+        antwoord = beheerder_client.get(url)
+        assert antwoord.status_code == 400 and "nulteken" in antwoord.content.decode(), url
+
+
 # --- --out checked before any work ------------------------------------------------------------
 
 def test_genereer_weigert_onschrijfbare_map_voor_het_renderen(referentiedata, monkeypatch):

@@ -46,7 +46,7 @@ def genereer_gemeenten(aantal: int) -> None:
             verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
             verzonden_aan="griffie" if status != Status.CONCEPT else "",
             ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
-            opzegging_ontvangen_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
+            opzegging_verzonden_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
         ))
     overeenkomsten = Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
     OvereenkomstDocument.objects.bulk_create([
@@ -101,9 +101,10 @@ def test_dashboard_queries_vastgelegd(referentiedata, beheerder_client):
     genereer_gemeenten(EXTRA)
     # 1 session, 2 user, 3 convenants, 4 agreements with municipality and "has a scan",
     # 5 members without an agreement; the calendar of obligations: 6 jaarplannen,
-    # 7 their evaluations, 8 the convenant evaluation. (A superuser needs no permission queries.)
+    # 7 their evaluations, 8 the convenant evaluation; the year's invoicing: 9 the agreements to invoice,
+    # 10 the year's invoices, 11 overdue payments. (A superuser needs no permission queries.)
     gezien = queries(beheerder_client, "/")
-    assert len(gezien) == 8, "\n".join(gezien)
+    assert len(gezien) == 11, "\n".join(gezien)
     html = beheerder_client.get("/").content.decode()
     assert f"{1 + EXTRA // 2} van {41 + EXTRA} ondertekend" in html
 

@@ -119,7 +119,7 @@ LEZEN = {"download_zip", "exporteer_csv", "exporteer_xlsx"}  # PDFs and exports 
 
 
 @pytest.mark.parametrize(("rol", "rijen", "acties"), [
-    ("secretariaat", 81, {"actie_ontvangen", "actie_opzeggen", "actie_scan", *LEZEN}),
+    ("secretariaat", 81, {"actie_ontvangen", "actie_opzeggen", "actie_scan", "actie_terugdraaien", *LEZEN}),
     ("relatiemanager", 81, {"actie_verzenden", *LEZEN}),
     ("lezer", 81, LEZEN),
     ("coordinator", 2, LEZEN),  # Almere's 2019–2022 and 2023–2027 agreements

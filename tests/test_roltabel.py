@@ -31,7 +31,15 @@ from convenant import toegang
 from convenant.management.commands.bootstrap import laad_referentiedata
 from convenant.models import Convenant
 from gemeenten.models import Gemeente
-from jaarplannen.models import Bevinding, ConvenantEvaluatie, Evaluatie, Jaarplan, KalenderToken, Projectblad
+from jaarplannen.models import (
+    Activiteit,
+    Bevinding,
+    ConvenantEvaluatie,
+    Evaluatie,
+    Jaarplan,
+    KalenderToken,
+    Projectblad,
+)
 from overeenkomsten.constants import DocumentSoort
 from overeenkomsten.models import Samenwerkingsovereenkomst
 
@@ -97,20 +105,26 @@ VERWACHT = {
     # agreements: workflow steps and the correction have their own permission
     "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": admin_rij(403, ELDERS, 403, 403),  # verzenden
     "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": admin_rij(200, 403, 403, 403),
-    # Django's own history page looks the object up in the (municipality-scoped) queryset before it
-    # checks permissions: who may not see the object is sent away with "does not exist"
-    "admin:convenant_persoon_history": admin_rij(200, 200, 200, ELDERS, staf=ELDERS),
-    "admin:overeenkomsten_overeenkomstdocument_history": admin_rij(200, 200, ELDERS, 200, staf=ELDERS),
+    # the register import and undoing a step: registreer_status (the secretariaat)
+    "admin:overeenkomsten_samenwerkingsovereenkomst_register": admin_rij(200, 403, 403, 403),
+    "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": admin_rij(200, 403, 403, 403),
+    # what is still missing, for all cities: not for a coördinator
+    "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": admin_rij(200, 200, 200, 403),
     # the CBS import needs add and change on inhabitants: no group has them (an administrator's job)
     "admin:gemeenten_inwonertal_importeer": admin_rij(403, 403, 403, 403),
-    # login protection (beheer): the health check and the password reset are open to everyone;
-    # they reveal nothing (reset: the same answer whether or not the address exists)
+    # open to everyone: the health check and the password reset (issue 9, item 4/5)
     "gezond": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
     "admin_password_reset": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
     "password_reset_done": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
-    "password_reset_confirm": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),  # invalid link page
+    "password_reset_confirm": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),  # an invalid link
     "password_reset_complete": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
-    # a TOTP device's key and QR code: only who may change devices (superusers; no group)
+    # invoices (issue 11): a coördinator gets the own municipality's invoice; the list of all is a report
+    "facturen:pdf": rij(200, 200, 200, 200),
+    "facturen:xml": rij(200, 200, 200, 200),
+    "rapportages:facturen": rij(200, 200, 200, 403),
+    "admin:facturen_factureren": admin_rij(403, 200, 403, 403),  # making invoices: Platform31
+    "admin:facturen_overschot": admin_rij(403, 200, 403, 403),  # settling the surplus: crediting
+    # two-factor devices: an administrator's (and the account's own enrolment, beheer.tweestaps)
     "admin:otp_totp_totpdevice_config": admin_rij(403, 403, 403, 403),
     "admin:otp_totp_totpdevice_qrcode": admin_rij(403, 403, 403, 403),
 }
@@ -145,7 +159,14 @@ ADMIN_MODELLEN = {
     "jaarplannen.convenantevaluatie": JAARPLANWERK,
     "jaarplannen.projectblad": Rechten(ALLE_DRIE),
     "jaarplannen.kalendertoken": Rechten(),  # an administrator's
-    # login protection: lockout records and second-factor devices are the administrator's
+    # invoices: made by actions, never typed in (no add); a concept's dates and references by Platform31
+    "facturen.factuur": Rechten(ALLE_DRIE | {C}, set(), {R}),
+    "facturen.btwtarief": Rechten(ALLE_DRIE),
+    "facturen.factuurgegevens": Rechten(ALLE_DRIE, {R}, {R}),
+    "facturen.nummerreeks": Rechten(ALLE_DRIE),
+    "facturen.overschotverrekening": Rechten(ALLE_DRIE),
+    "facturen.extrabijdrage": Rechten(ALLE_DRIE, {S, R}, {S, R}),
+    # login protection and second factors: an administrator's
     "axes.accessattempt": Rechten(),
     "axes.accesslog": Rechten(),
     "axes.accessfailurelog": Rechten(),
@@ -194,6 +215,7 @@ class Wereld:
     gebruikers: dict
     objecten: dict  # "app.model" -> an object for admin URLs
     media: object  # MEDIA_ROOT of the module's documents
+    factuur: object = None  # an invoice of the coördinator's municipality
 
 
 @pytest.fixture(autouse=True)
@@ -214,7 +236,40 @@ def _admin_objecten(w_ov, document, gebruikers) -> dict:
     objecten["gemeenten.inwonertal"] = w_ov.gemeente.inwonertallen.order_by("pk").first()
     objecten["overeenkomsten.overeenkomstdocument"] = document
     objecten["auth.user"] = gebruikers[S]
+    from facturen.models import Factuur
+
+    objecten["facturen.factuur"] = Factuur.objects.filter(gemeente=w_ov.gemeente).first()
     return objecten
+
+
+def _maak_factuur_en_meer(ov, gebruikers):
+    """An invoice (concept) for the coördinator's municipality, and one row of every admin model."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from facturen import services
+    from facturen.constants import FactuurSoort
+    from facturen.models import ExtraBijdrage, Factuurgegevens, Overschotverrekening
+
+    factuur = services._nieuwe_factuur(
+        [services.jaarbijdrage_regel(ov, 2024)], soort=FactuurSoort.JAARBIJDRAGE, convenant=ov.convenant,
+        jaar=2024, gemeente=ov.gemeente, overeenkomst=ov, factuurdatum=datetime.date(2024, 1, 10),
+        omschrijving="Bijdrage 2024",
+    )
+    Factuurgegevens.objects.create(gemeente=ov.gemeente)
+    Overschotverrekening.objects.create(convenant=ov.convenant, jaar=2027, bedrag=1,
+                                        vastgesteld_op=datetime.date(2027, 6, 1))
+    ExtraBijdrage.objects.create(convenant=ov.convenant, jaar=2024, omschrijving="Extra",
+                                 bedrag_per_stad=100, activiteit=Activiteit.objects.order_by("pk").first())
+    gegevens = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "iemand", "http_accept": "*/*",
+                "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**gegevens, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**gegevens)
+    AccessFailureLog.objects.create(**gegevens)
+    TOTPDevice.objects.create(user=gebruikers[S], name="telefoon")
+    StaticDevice.objects.create(user=gebruikers[S], name="noodcodes")
+    return factuur
 
 
 @pytest.fixture(scope="module")
@@ -249,21 +304,11 @@ def wereld(django_db_setup, django_db_blocker, tmp_path_factory):
         Bevinding.objects.create(evaluatie=evaluatie, tekst="Meer bijeenkomsten")
         ConvenantEvaluatie.objects.create(convenant=oud, datum=datetime.date(2022, 5, 1))
         KalenderToken.voor(gebruikers[S])
-        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-        from django_otp.plugins.otp_static.models import StaticDevice
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.create(user=gebruikers[S], name="authenticator-app")
-        StaticDevice.objects.create(user=gebruikers[S], name="reservecodes")
-        nu = datetime.datetime.now(datetime.UTC)
-        AccessAttempt.objects.create(username="iemand-anders", ip_address="192.0.2.1", failures_since_start=1,
-                                     attempt_time=nu)
-        AccessFailureLog.objects.create(username="iemand-anders", ip_address="192.0.2.1", attempt_time=nu)
-        AccessLog.objects.create(username="iemand-anders", ip_address="192.0.2.2", attempt_time=nu)
+        factuur = _maak_factuur_en_meer(ov, gebruikers)
         yield Wereld(
             ov=ov, ander=ander, document=document, document_ander=document_ander, jaarplan=plan,
             projectblad=blad, gebruikers=gebruikers, objecten=_admin_objecten(ov, document, gebruikers),
-            media=media,
+            media=media, factuur=factuur,
         )
         transaction.set_rollback(True)
 
@@ -319,16 +364,20 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "jaarplannen:jaarplan_pdf": {"pk": w.jaarplan.pk},
         "jaarplannen:projectblad_pdf": {"pk": w.projectblad.pk},
         "rapportages:overzicht": {"convenant": "2023-2027"},
+        "facturen:pdf": {"pk": w.factuur.pk},
+        "facturen:xml": {"pk": w.factuur.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "ongeldig-token"},
+        "admin:otp_totp_totpdevice_config": {"pk": w.objecten["otp_totp.totpdevice"].pk},
+        "admin:otp_totp_totpdevice_qrcode": {"pk": w.objecten["otp_totp.totpdevice"].pk},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},
         "admin:overeenkomsten_samenwerkingsovereenkomst_correctie": {"pk": w.ov.pk},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien": {"pk": w.ov.pk, "stap": "ontvangen"},
+        "admin:overeenkomsten_samenwerkingsovereenkomst_ontbrekend": {"convenant": "2023-2027"},
         "admin:app_list": {"app_label": "overeenkomsten"},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(Gemeente).pk, "object_id": w.ov.gemeente_id,
         },
         "admin/(?P<url>.*)$": {"url": "bestaat-niet/"},
-        "password_reset_confirm": {"uidb64": "MQ", "token": "ongeldig-token"},
-        "admin:otp_totp_totpdevice_config": {"pk": obj.pk if obj else 0},
-        "admin:otp_totp_totpdevice_qrcode": {"pk": obj.pk if obj else 0},
     }
     if patroon.sleutel in per_naam:
         return per_naam[patroon.sleutel]

@@ -155,3 +155,20 @@ def test_alleen_lezen_formulier_heeft_geen_versieveld(referentiedata, django_use
     ov = Samenwerkingsovereenkomst.objects.get(convenant__slug="2023-2027", gemeente__naam="Almere")
     antwoord = _client(lezer).get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_change", args=[ov.pk]))
     assert antwoord.status_code == 200 and "g40_versie" not in antwoord.content.decode()
+
+
+def test_opslag_zonder_versie_wordt_geweigerd(twee_beheerders):
+    gemeente = Gemeente.objects.get(naam="Deventer")
+    url = reverse("admin:gemeenten_gemeente_change", args=[gemeente.pk])
+    anna = _client(twee_beheerders[0])
+    formulier = formulierdata(anna.get(url))
+    del formulier["g40_versie"]
+    formulier["opmerking"] = "zonder versie"
+    antwoord = anna.post(url, formulier)
+    assert antwoord.status_code == 200
+    assert "mist de versie" in " ".join(antwoord.context["adminform"].form.non_field_errors())
+    gemeente.refresh_from_db()
+    assert gemeente.opmerking != "zonder versie"
+    assert anna.post(url, formulierdata(antwoord)).status_code == 302  # now with the version: saved
+    gemeente.refresh_from_db()
+    assert gemeente.opmerking == "zonder versie"

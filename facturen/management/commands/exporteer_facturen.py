@@ -1,5 +1,6 @@
 """python manage.py exporteer_facturen --jaar 2024 [--format csv|xlsx] [--out BESTAND]"""
 
+from convenant.uitvoer import controleer_bestand
 from facturen import overzicht
 from overeenkomsten.resources import FORMATEN, schrijf_uitvoer
 
@@ -17,4 +18,6 @@ class Command(FactuurCommand):
         parser.add_argument("--out", metavar="BESTAND", help="schrijf naar dit bestand (zonder: CSV naar stdout)")
 
     def handle(self, *args, **opts):
+        if opts["out"]:
+            controleer_bestand(opts["out"])  # before any work
         schrijf_uitvoer(self, overzicht.export(jaar(opts["jaar"])), opts["format"], opts["out"])
