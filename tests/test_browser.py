@@ -16,7 +16,7 @@ from convenant.models import Convenant
 from overeenkomsten.constants import DocumentSoort, Status
 from overeenkomsten.models import Samenwerkingsovereenkomst
 
-from .bureau import PDF, maak_gebruiker, zorg_voor_rollen
+from .bureau import maak_gebruiker, zorg_voor_rollen
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -59,7 +59,13 @@ def test_secretaris_registreert_ontvangst_en_ziet_de_teller_stijgen(
         status=Status.VERZONDEN, verzonden_op=datetime.date(2023, 1, 16), verzonden_aan="griffie@almere.nl",
     )
     scan = tmp_path / "almere-getekend.pdf"
-    scan.write_bytes(PDF)
+    # A real (one blank page) PDF: the upload check parses the scan, a bare header is refused.
+    from pypdf import PdfWriter
+
+    schrijver = PdfWriter()
+    schrijver.add_blank_page(595, 842)
+    with scan.open("wb") as f:
+        schrijver.write(f)
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(20_000)
