@@ -174,8 +174,16 @@ def test_vergelijking_met_zichzelf_geweigerd(referentiedata, beheerder_client):
 
 
 def test_scan_bestandsnaam_zonder_dubbel_voorvoegsel(referentiedata):
+    import io
+
+    from pypdf import PdfWriter
+
+    schrijver = PdfWriter()
+    schrijver.add_blank_page(width=595, height=842)
+    inhoud = io.BytesIO()
+    schrijver.write(inhoud)
     ov = ov_van("Deventer")
-    doc = documenten.bewaar_getekende_scan(ov, SimpleUploadedFile("x.pdf", PDF))
+    doc = documenten.bewaar_getekende_scan(ov, SimpleUploadedFile("x.pdf", inhoud.getvalue()))
     naam = doc.bestand.name.rsplit("/", 1)[-1]
     assert naam.startswith("getekend-2023-2027-deventer") and "getekend-getekend" not in naam
 
