@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from convenant import formatting, toegang
+from convenant import formatting, rules, toegang
 from convenant.models import Convenant
 from facturen import overzicht as facturen_overzicht
 from facturen import toegang as facturen_toegang
@@ -279,6 +279,11 @@ def vergelijking(request):
         "convenanten": list(convenanten.values()),
         "tabel": _weergave(tabel),
         "totalen": tabel.totalen(),
+        "tariefverhoging": nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner,
+        "verhoging_pct_nieuw": formatting.procent(
+            rules.procent(nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner, nieuw.bijdrage_per_inwoner)),
+        "verhoging_pct_oud": formatting.procent(
+            rules.procent(nieuw.bijdrage_per_inwoner - oud.bijdrage_per_inwoner, oud.bijdrage_per_inwoner)),
     })
 
 

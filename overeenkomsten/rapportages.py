@@ -220,10 +220,11 @@ def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
     return [
         Kolom("gemeente", "Gemeente"),
         Kolom("cbs_code", "CBS-code", op_pagina=False),  # the page stays within 1366 px
-        Kolom("inwoners_oud", f"Inwoners {oud}", AANTAL, totaal=True),
+        # The page keeps to 1366 px: inhabitants and the memo's figures are in the files (and explained).
+        Kolom("inwoners_oud", f"Inwoners {oud}", AANTAL, totaal=True, op_pagina=False),
         Kolom("bijdrage_oud", f"Bijdrage per inwoner {oud}", TARIEF, op_pagina=False),
         Kolom("bedrag_oud", f"Bedrag per jaar {oud}", BEDRAG, totaal=True),
-        Kolom("inwoners_nieuw", f"Inwoners {nieuw}", AANTAL, totaal=True),
+        Kolom("inwoners_nieuw", f"Inwoners {nieuw}", AANTAL, totaal=True, op_pagina=False),
         Kolom("bijdrage_nieuw", f"Bijdrage per inwoner {nieuw}", TARIEF, op_pagina=False),
         Kolom("bedrag_nieuw", f"Bedrag per jaar {nieuw}", BEDRAG, totaal=True),
         Kolom("verschil", "Verschil per jaar", BEDRAG, totaal=True),
@@ -232,8 +233,8 @@ def vergelijking_kolommen(oud: str, nieuw: str) -> list[Kolom]:
         Kolom("bevolkingseffect", "Bevolkingseffect", BEDRAG, totaal=True),
         Kolom("deelnameeffect", "Deelname-effect", BEDRAG, totaal=True),
         Kolom("tariefeffect_nieuw", "Tariefverhoging × nieuw inwonertal (zoals in het raadsvoorstel)", BEDRAG,
-              totaal=True),
-        Kolom("tariefstijging_procent", f"Tariefverhoging in % van het tarief {nieuw}", PROCENT),
+              totaal=True, op_pagina=False),
+        Kolom("tariefstijging_procent", f"Tariefverhoging in % van het tarief {nieuw}", PROCENT, op_pagina=False),
         Kolom("peildatum_oud", f"Peildatum {oud}", DATUM, op_pagina=False),
         Kolom("peildatum_nieuw", f"Peildatum {nieuw}", DATUM, op_pagina=False),
         Kolom("status_oud", f"Status {oud}", STATUS, op_pagina=False),
