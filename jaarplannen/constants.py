@@ -48,6 +48,9 @@ class VerplichtingSoort(models.TextChoices):
     HALFJAARRAPPORTAGE = "halfjaarrapportage", "Halfjaarrapportage"
     JAARVERANTWOORDING = "jaarverantwoording", "Inhoudelijke en financiële verantwoording"
     FACTUUR = "factuur", "Factuur aan de steden"
+    # Added by apps above the calendar (facturen), with their own registration
+    FACTURERING = "facturering", "Jaarfacturen versturen"
+    BETALING = "betaling", "Betaling van een factuur"
 
 
 # Obligations the application keeps no record of: past their period they read ‘Verstreken’.

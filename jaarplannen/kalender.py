@@ -158,6 +158,21 @@ def _verplichtingen_2019(convenant: Convenant, vandaag: datetime.date) -> list[V
     return uit
 
 
+# Apps above the calendar add obligations of their own (the yearly invoices: `facturen`) by
+# registering a source in their AppConfig.ready(); the calendar never imports them.
+_bronnen: list = []
+
+
+def registreer_bron(bron) -> None:
+    """`bron(convenant, vandaag) -> list[Verplichting]` is asked for every convenant's obligations."""
+    if bron not in _bronnen:
+        _bronnen.append(bron)
+
+
+def _uit_bronnen(convenant: Convenant, vandaag: datetime.date) -> list[Verplichting]:
+    return [v for bron in _bronnen for v in bron(convenant, vandaag)]
+
+
 def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -> list[Verplichting]:
     """Every obligation of `convenant`, sorted by date, with its status on `vandaag`.
 
@@ -167,8 +182,8 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
     """
     vandaag = vandaag or timezone.localdate()
     if convenant.sjabloon == Sjabloon.UITVOERINGSOVEREENKOMST_2019:
-        return sorted(_verplichtingen_2019(convenant, vandaag) + _opzegtermijnen(convenant, vandaag),
-                      key=_volgorde)
+        return sorted(_verplichtingen_2019(convenant, vandaag) + _opzegtermijnen(convenant, vandaag)
+                      + _uit_bronnen(convenant, vandaag), key=_volgorde)
     plannen = {
         p.jaar: p for p in Jaarplan.objects.filter(convenant=convenant).prefetch_related(
             "evaluaties__directeur_platform31", "evaluaties__voorzitter_g40",
@@ -238,6 +253,7 @@ def verplichtingen(convenant: Convenant, vandaag: datetime.date | None = None) -
 
     uit.extend(_opzegtermijnen(convenant, vandaag))
     uit.extend(_convenantevaluatie(convenant, vandaag))
+    uit.extend(_uit_bronnen(convenant, vandaag))
     return sorted(uit, key=_volgorde)
 
 

@@ -32,6 +32,7 @@ def test_kalender_2023_2027_volgt_het_convenant(convenant):
     assert soorten == {
         "jaarplan_gereed": 5, "jaarplan_vaststelling": 5, "evaluatie": 10, "rapportage": 10,
         "opzegtermijn": 4, "convenantevaluatie": 1, "convenantrapportage": 1,
+        "facturering": 5,  # the yearly invoices in the first quarter (added by facturen)
     }
     v = per_sleutel(items)
     # Art. 2d: ready by 1 January, the 2023 plan by 1 March.
@@ -136,8 +137,9 @@ def test_aantal_queries_vast(convenant, django_assert_max_num_queries):
         Evaluatie.objects.create(jaarplan=plan, moment="juli", datum=D(jaar, 7, 9))
         Evaluatie.objects.create(jaarplan=plan, moment="november", datum=D(jaar, 11, 9))
     convenant = Convenant.objects.get(pk=convenant.pk)
-    # plans; evaluations with their two recipients; the convenant evaluation; the convenant's two chairs
-    with django_assert_max_num_queries(7):
+    # plans; evaluations with their two recipients; the convenant evaluation; the convenant's two chairs;
+    # the invoices' source (facturen.kalender): the convenant's invoices and its agreements
+    with django_assert_max_num_queries(9):
         kalender.verplichtingen(convenant, vandaag=D(2025, 12, 1))
 
 
@@ -161,8 +163,8 @@ def test_dashboard_eerst_te_laat_dan_komend(referentiedata):
         "Jaarplan 2024 gereed",
     ]
     assert [v.omschrijving for v in komend] == [
-        "Vaststelling jaarplan 2024 door het G40-DB", "Evaluatie jaarplan 2024 (juli)",
-        "Rapportage evaluatie juli 2024 aan de directeur van Platform31 en de voorzitter van de G40",
+        "Vaststelling jaarplan 2024 door het G40-DB", "Jaarfacturen 2024 aan de steden versturen",
+        "Evaluatie jaarplan 2024 (juli)",
     ]
 
 
@@ -206,8 +208,10 @@ def test_ics_met_inloggen_bevat_de_verplichtingen(beheerder_client, referentieda
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/calendar")
     events = ics_events(r.content)
-    assert len(events) == 36
-    assert len({str(e["UID"]) for e in events}) == 36
+    # 36 from the convenant's text, plus the yearly invoicing still to come (facturen.kalender)
+    facturering = [v for v in kalender.actuele_verplichtingen() if v.soort == "facturering"]
+    assert len(events) == 36 + len(facturering)
+    assert len({str(e["UID"]) for e in events}) == len(events)
     per_titel = {str(e["SUMMARY"]).split(": ", 1)[-1].lstrip("✓ "): e for e in events}
     gereed_2023 = per_titel["Jaarplan 2023 gereed"]
     assert gereed_2023.decoded("DTSTART") == D(2023, 3, 1)

@@ -102,9 +102,10 @@ def test_dashboard_queries_vastgelegd(referentiedata, beheerder_client):
     # 1 session, 2 user, 3 convenants, 4 agreements with municipality and "has a scan",
     # 5 members without an agreement; the calendar of obligations: 6 jaarplannen,
     # 7 their evaluations, 8 the convenant evaluation; the year's invoicing: 9 the agreements to invoice,
-    # 10 the year's invoices, 11 overdue payments. (A superuser needs no permission queries.)
+    # 10 the year's invoices, 11 overdue payments; the invoices on the calendar (facturen.kalender):
+    # 12 the convenant's invoices, 13 its agreements. (A superuser needs no permission queries.)
     gezien = queries(beheerder_client, "/")
-    assert len(gezien) == 11, "\n".join(gezien)
+    assert len(gezien) == 13, "\n".join(gezien)
     html = beheerder_client.get("/").content.decode()
     assert f"{1 + EXTRA // 2} van {41 + EXTRA} ondertekend" in html
 
