@@ -38,9 +38,13 @@ echo "G40-convenant (productie-instellingen) op http://$BIND:$PORT — stoppen m
 # stops when gunicorn stops (Ctrl-C, or the master's pid in PIDFILE killed).
 "$PYTHON" manage.py db_worker --no-reload &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 "$PYTHON" -m gunicorn --preload --no-control-socket \
   --workers "$WORKERS" --bind "$BIND:$PORT" --timeout 120 \
   ${PIDFILE:+--pid "$PIDFILE"} \
   --access-logfile - --error-logfile - \
-  config.wsgi:application
+  config.wsgi:application &
+web=$!
+# A TERM or INT to this script (Ctrl-C, a service manager, scripts/belasting.sh) stops both.
+stop() { kill -TERM "$web" "$worker" 2>/dev/null || true; wait "$web" "$worker" 2>/dev/null || true; }
+trap stop EXIT INT TERM
+wait "$web"
