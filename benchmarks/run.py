@@ -130,41 +130,6 @@ def libreoffice_batch(binair: str, bestanden: list[Path], profiel: Path, uit: Pa
 
 # --- pages at scale ---------------------------------------------------------------------
 
-def genereer_gemeenten(aantal: int) -> None:
-    """Generated members with a CBS figure and an agreement in every state (like tests/test_queries.py)."""
-    import datetime
-
-    from convenant import rules
-    from convenant.models import Convenant
-    from gemeenten.models import Gemeente, Inwonertal
-    from overeenkomsten.constants import Status
-    from overeenkomsten.models import Samenwerkingsovereenkomst
-
-    D = datetime.date
-    conv = Convenant.objects.get(slug="2023-2027")
-    gemeenten = Gemeente.objects.bulk_create([
-        Gemeente(naam=f"Proefstad {i:04d}", slug=f"proefstad-{i:04d}", cbs_code=f"GM{5000 + i:04d}")
-        for i in range(aantal)
-    ], batch_size=500)
-    Inwonertal.objects.bulk_create([
-        Inwonertal(gemeente=g, peildatum=conv.peildatum, aantal=20_000 + 37 * i) for i, g in enumerate(gemeenten)
-    ], batch_size=500)
-    staten = [Status.CONCEPT, Status.VERZONDEN, Status.ONDERTEKEND, Status.OPGEZEGD]
-    rijen = []
-    for i, g in enumerate(gemeenten):
-        status, inwoners = staten[i % 4], 20_000 + 37 * i
-        rijen.append(Samenwerkingsovereenkomst(
-            convenant=conv, gemeente=g, status=status, inwoners=inwoners, peildatum=conv.peildatum,
-            bijdrage_per_inwoner=conv.bijdrage_per_inwoner,
-            bedrag_per_jaar=rules.jaarbedrag(inwoners, conv.bijdrage_per_inwoner),
-            verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
-            verzonden_aan="griffie" if status != Status.CONCEPT else "",
-            ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
-            opzegging_ontvangen_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
-        ))
-    Samenwerkingsovereenkomst.objects.bulk_create(rijen, batch_size=500)
-
-
 def meet_paginas(client, tmp: Path, herhalingen: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
@@ -337,6 +302,8 @@ def main() -> int:
     paginas = {}
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]):
         paginas[str(SCHAAL[0])] = meet_paginas(client, tmp, R)
+        from tests.bureau import genereer_gemeenten  # the same generator as tests/test_queries.py
+
         genereer_gemeenten(SCHAAL[1] - 41)
         paginas[str(SCHAAL[1])] = meet_paginas(client, tmp, R)
 

@@ -1,5 +1,7 @@
-"""Helpers for the secretary's-desk tests: users per role, stand-in document storage, admin forms."""
+"""Helpers for the secretary's-desk tests (and the benchmark): users per role, stand-in document storage,
+admin forms, generated municipalities at scale."""
 
+import datetime
 import hashlib
 import importlib
 import sys
@@ -11,11 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from convenant import rules
 from convenant.constants import Rol
-from convenant.models import Persoon
-from overeenkomsten.constants import DocumentSoort
-from overeenkomsten.models import OvereenkomstDocument
+from convenant.models import Convenant, Persoon
+from gemeenten.models import Gemeente, Inwonertal
+from overeenkomsten.constants import DocumentSoort, Status
+from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
 
+D = datetime.date
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -114,3 +119,38 @@ def zorg_voor_rollen() -> None:
     # maak_rollen sets each group's permissions; the invoice rights are added by facturen's migration
     importlib.import_module("facturen.migrations.0002_btw_tarief_en_rollen").vooruit(apps, schema_editor)
     importlib.import_module("convenant.migrations.0007_rollen_beheren_gegevens").geef(apps, schema_editor)
+
+
+def genereer_gemeenten(aantal: int) -> None:
+    """Generated members with a CBS figure, an agreement in every state, and documents."""
+    conv = Convenant.objects.get(slug="2023-2027")
+    gemeenten = Gemeente.objects.bulk_create([
+        Gemeente(naam=f"Proefstad {i:04d}", slug=f"proefstad-{i:04d}", cbs_code=f"GM{5000 + i:04d}",
+                 contact_email=f"g40@proefstad-{i:04d}.nl" if i % 2 else "")
+        for i in range(aantal)
+    ])
+    Inwonertal.objects.bulk_create([
+        Inwonertal(gemeente=g, peildatum=conv.peildatum, aantal=20_000 + 37 * i) for i, g in enumerate(gemeenten)
+    ])
+    staten = [Status.CONCEPT, Status.VERZONDEN, Status.ONDERTEKEND, Status.OPGEZEGD]
+    overeenkomsten = []
+    for i, g in enumerate(gemeenten):
+        status = staten[i % 4]
+        inwoners = 20_000 + 37 * i
+        overeenkomsten.append(Samenwerkingsovereenkomst(
+            convenant=conv, gemeente=g, status=status, inwoners=inwoners, peildatum=conv.peildatum,
+            bijdrage_per_inwoner=conv.bijdrage_per_inwoner,
+            bedrag_per_jaar=rules.jaarbedrag(inwoners, conv.bijdrage_per_inwoner),
+            verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
+            verzonden_aan="griffie" if status != Status.CONCEPT else "",
+            ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
+            opzegging_verzonden_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
+        ))
+    overeenkomsten = Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
+    OvereenkomstDocument.objects.bulk_create([
+        OvereenkomstDocument(overeenkomst=ov, soort=soort, bestand=f"overeenkomsten/x/{ov.pk}-{soort}.pdf",
+                             sha256=hashlib.sha256(f"{ov.pk}{soort}".encode()).hexdigest(), grootte=1000)
+        for ov in overeenkomsten if ov.status != Status.CONCEPT
+        for soort in ([DocumentSoort.VERZONDEN, DocumentSoort.GETEKEND] if ov.is_getekend
+                      else [DocumentSoort.VERZONDEN])
+    ])

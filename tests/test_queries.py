@@ -1,7 +1,6 @@
 """Query discipline: the dashboard and the changelists cost the same for 41 or 300 municipalities."""
 
 import datetime
-import hashlib
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,53 +8,17 @@ from django.urls import reverse
 
 import pytest
 
-from convenant import rules, toegang
+from convenant import toegang
 from convenant.models import Convenant
-from gemeenten.models import Gemeente, Inwonertal
-from overeenkomsten.constants import DocumentSoort, Status
-from overeenkomsten.models import OvereenkomstDocument, Samenwerkingsovereenkomst
+from gemeenten.models import Gemeente
+from overeenkomsten.models import Samenwerkingsovereenkomst
 
-from .bureau import maak_gebruiker
+from .bureau import genereer_gemeenten, maak_gebruiker
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 EXTRA = 260  # 41 + 260 = 301 municipalities
-
-
-def genereer_gemeenten(aantal: int) -> None:
-    """Generated members with a CBS figure, an agreement in every state, and documents."""
-    conv = Convenant.objects.get(slug="2023-2027")
-    gemeenten = Gemeente.objects.bulk_create([
-        Gemeente(naam=f"Proefstad {i:04d}", slug=f"proefstad-{i:04d}", cbs_code=f"GM{5000 + i:04d}",
-                 contact_email=f"g40@proefstad-{i:04d}.nl" if i % 2 else "")
-        for i in range(aantal)
-    ])
-    Inwonertal.objects.bulk_create([
-        Inwonertal(gemeente=g, peildatum=conv.peildatum, aantal=20_000 + 37 * i) for i, g in enumerate(gemeenten)
-    ])
-    staten = [Status.CONCEPT, Status.VERZONDEN, Status.ONDERTEKEND, Status.OPGEZEGD]
-    overeenkomsten = []
-    for i, g in enumerate(gemeenten):
-        status = staten[i % 4]
-        inwoners = 20_000 + 37 * i
-        overeenkomsten.append(Samenwerkingsovereenkomst(
-            convenant=conv, gemeente=g, status=status, inwoners=inwoners, peildatum=conv.peildatum,
-            bijdrage_per_inwoner=conv.bijdrage_per_inwoner,
-            bedrag_per_jaar=rules.jaarbedrag(inwoners, conv.bijdrage_per_inwoner),
-            verzonden_op=D(2023, 1, 16) if status != Status.CONCEPT else None,
-            verzonden_aan="griffie" if status != Status.CONCEPT else "",
-            ontvangen_op=D(2023, 1, 20) + datetime.timedelta(days=i % 90) if status in staten[2:] else None,
-            opzegging_verzonden_op=D(2024, 5, 1) if status == Status.OPGEZEGD else None,
-        ))
-    overeenkomsten = Samenwerkingsovereenkomst.objects.bulk_create(overeenkomsten)
-    OvereenkomstDocument.objects.bulk_create([
-        OvereenkomstDocument(overeenkomst=ov, soort=soort, bestand=f"overeenkomsten/x/{ov.pk}-{soort}.pdf",
-                             sha256=hashlib.sha256(f"{ov.pk}{soort}".encode()).hexdigest(), grootte=1000)
-        for ov in overeenkomsten if ov.status != Status.CONCEPT
-        for soort in ([DocumentSoort.VERZONDEN, DocumentSoort.GETEKEND] if ov.is_getekend
-                      else [DocumentSoort.VERZONDEN])
-    ])
 
 
 def queries(client, url) -> list[str]:
