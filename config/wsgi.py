@@ -14,3 +14,11 @@ from convenant.pdf import voorbereiden  # noqa: E402
 
 voorbereiden()
 _ = get_resolver().url_patterns
+
+# What is loaded now lives as long as the process: keep it out of the garbage collector's
+# generations. Every full collection would otherwise walk it (the cost grows with the heap,
+# and a render allocates enough to trigger several), and in a forked worker that walk writes
+# to each object's header, so the pages shared with the master get copied one by one.
+import gc  # noqa: E402
+
+gc.freeze()

@@ -19,10 +19,15 @@ PDFs (evidence) are not part of this cache.
 
 Memory: one WeasyPrint `FontConfiguration` serves every render of a process
 (`voorbereiden()` builds it; call it before forking workers so they share it).
+
+Speed: a blank's dotted underline is stroked in one line instead of a clip path
+per dot (`pdf_randen`, same pixels); parsed stylesheets and the URL fetcher are
+kept per process; the garbage collector pauses during a render.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -36,8 +41,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import pdf_randen
+
 # Bump when the way the engine turns HTML into PDF changes in a way the key cannot see.
-ENGINE_VERSIE = "1"
+ENGINE_VERSIE = "2"  # 2: dotted blanks stroked by pdf_randen
 
 KOP = b"G40PDF1 "  # header of a cache entry: KOP + sha256(content) hex + b"\n" + content
 
@@ -119,6 +126,7 @@ def voorbereiden() -> None:
     """
     import weasyprint  # noqa: F401  the import itself costs about a second
 
+    pdf_randen.installeer()
     font_config()
     font_vingerafdruk()
 
@@ -321,6 +329,7 @@ def _render(html: str, stylesheets: tuple[str, ...], opties: dict) -> bytes:
     # Imported here: loading WeasyPrint costs about a second (see voorbereiden()).
     from weasyprint import HTML
 
+    pdf_randen.installeer()
     fc = font_config()
     fetcher = _fetcher()
     # The documents' own <style> blocks (house style + template CSS) are parsed once per process
@@ -331,9 +340,21 @@ def _render(html: str, stylesheets: tuple[str, ...], opties: dict) -> bytes:
         html = _STIJL.sub("", html)
     css = [_css(s, fetcher) for s in (*eigen, *stylesheets)]
     statistiek["renders"] += 1
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
-        stylesheets=css or None, font_config=fc, **opties,
-    )
+    # No cyclic garbage collection while laying out: the box tree stays alive until the PDF is
+    # written, so a collection during the render walks it in vain. A render leaves some 7,000
+    # objects in reference cycles (element wrappers, boxes); with the collector paused they are
+    # all in the youngest generation, and collecting that one right away frees them (~3 ms)
+    # instead of leaving them to whatever runs next (the rest of the request).
+    aan = gc.isenabled()
+    gc.disable()
+    try:
+        return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
+            stylesheets=css or None, font_config=fc, **opties,
+        )
+    finally:
+        if aan:
+            gc.enable()
+            gc.collect(0)
 
 
 def html_naar_pdf(html: str, *, stylesheets: tuple[str, ...] = (), opties: dict | None = None,
@@ -432,6 +453,11 @@ def render_veel(htmls: list[str], processen: int | None = None, voortgang=None, 
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:
             conn.close()
+    # What exists now is moved out of the collector's reach (after one collection, so no garbage
+    # goes with it): a forked worker's collections would otherwise walk, and so copy page by page,
+    # the whole inherited heap. Never unfrozen: that would also release what config/wsgi.py froze.
+    gc.collect()
+    gc.freeze()
     with ProcessPoolExecutor(max_workers=processen, mp_context=multiprocessing.get_context("fork")) as pool:
         for i, data in zip(te_doen, pool.map(maak, [htmls[i] for i in te_doen], chunksize=1), strict=True):
             gereed(i, data)

@@ -182,7 +182,7 @@ def eerste_pagina_png(data: bytes, dpi: int = 80) -> bytes:
 def overeenkomsten_voor_pdf(queryset):
     """The queryset with everything the text needs in a fixed number of queries."""
     return queryset.select_related(
-        "gemeente", "convenant__platform31", "convenant__vertegenwoordiger_platform31",
+        "gemeente", "convenant__g40", "convenant__platform31", "convenant__vertegenwoordiger_platform31",
     ).order_by("convenant__slug", "gemeente__naam")
 
 
