@@ -453,10 +453,11 @@ def render_veel(htmls: list[str], processen: int | None = None, voortgang=None, 
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:
             conn.close()
-    # What exists now is moved out of the collector's reach (after one collection, so no garbage
-    # goes with it): a forked worker's collections would otherwise walk, and so copy page by page,
-    # the whole inherited heap. Never unfrozen: that would also release what config/wsgi.py froze.
-    gc.collect()
+    # What exists now is moved out of the collector's reach (after collecting the young
+    # generations, so recent garbage does not go with it): a forked worker's collections would
+    # otherwise walk, and so copy page by page, the whole inherited heap. Never unfrozen: that
+    # would also release what config/wsgi.py froze.
+    gc.collect(1)
     gc.freeze()
     with ProcessPoolExecutor(max_workers=processen, mp_context=multiprocessing.get_context("fork")) as pool:
         for i, data in zip(te_doen, pool.map(maak, [htmls[i] for i in te_doen], chunksize=1), strict=True):
