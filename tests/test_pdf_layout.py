@@ -4,6 +4,8 @@
   tests/pdf_oud/) and the current one, compared pixel for pixel as PNG (poppler's
   pdftoppm at 50 DPI; 100 DPI was checked by hand when the layout changed and was
   identical too).
+- The invoice's address blocks as floats and as the earlier flex row (41
+  invoices, 100 DPI).
 - Every concept agreement with its dotted blanks drawn by WeasyPrint's generic
   path and by the cheaper stroke of `convenant.pdf_randen`, compared pixel for
   pixel at 150 DPI. (At 200 and 300 DPI poppler's anti-aliasing of a stroked
@@ -135,4 +137,43 @@ def test_stippellijn_van_de_lege_velden_geeft_dezelfde_paginas(referentiedata):
             continue
         verschillen += [f"document {i}, pagina {nr}" for nr, (p, q) in enumerate(zip(x, y, strict=True), start=1)
                         if p.size != q.size or ImageChops.difference(p, q).getbbox() is not None]
+    assert verschillen == []
+
+
+FACTUUR_FLEX = (".partijen { display: flex; justify-content: space-between; margin-bottom: 10mm; }\n"
+                ".partijen div { width: 48%; }")
+
+
+def test_factuur_zonder_flex_geeft_dezelfde_paginas(referentiedata):
+    """The invoice's two address blocks: floats in a flow root, the same pages as the earlier flex row."""
+    from facturen import documenten, services
+    from facturen.models import Factuurgegevens
+
+    from .test_facturen import D, teken_alle, vul_platform31
+
+    teken_alle()
+    vul_platform31()
+    conv = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2023-2027").first().convenant
+    # One with every optional address line (t.a.v., Peppol id), the others as they come.
+    deventer = conv.overeenkomsten.get(gemeente__naam="Deventer").gemeente
+    Factuurgegevens.objects.create(gemeente=deventer, factuuradres="Postbus 5000", postcode="7400 GC",
+                                   t_a_v="Crediteuren", referentie="G40-bijdrage", peppol_id="00000001001234567000")
+    facturen = services.factureer(conv, 2024, factuurdatum=D(2024, 1, 10)).nieuw
+    assert len(facturen) == 41
+    nieuw = [documenten.html(f) for f in facturen]
+    assert "display: flex" not in nieuw[0]
+    regel = re.search(r"\.partijen \{[^}]*\}\n\.partijen div \{[^}]*\}\n\.partijen div \+ div \{[^}]*\}\n"
+                      r"\.partijen::after \{[^}]*\}", nieuw[0])
+    assert regel, "the invoice's .partijen rules changed: update this test's reference"
+    oud = [h.replace(regel.group(0), FACTUUR_FLEX) for h in nieuw]
+    assert all("display: flex" in h for h in oud)
+
+    data = engine.render_veel(oud + nieuw, cache=False)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        beelden = list(pool.map(lambda d: paginas(d, 100), data))
+    verschillen = []
+    for f, a, b in zip(facturen, beelden[:41], beelden[41:], strict=True):
+        if len(a) != len(b) or any(x.size != y.size or ImageChops.difference(x, y).getbbox()
+                                   for x, y in zip(a, b, strict=True)):
+            verschillen.append(f.gemeente.naam)
     assert verschillen == []
