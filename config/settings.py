@@ -182,6 +182,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PDF_CACHE_DIR = env.path("PDF_CACHE_DIR", default=BASE_DIR / "var" / "pdf-cache")
 PDF_CACHE_MAX_BYTES = env.int("PDF_CACHE_MAX_BYTES", default=256 * 1024 * 1024)
 
+# ZIP bundles of agreement PDFs (admin action, made in the background) are kept this many days;
+# each new bundle removes older ones with their files.
+PDF_BUNDEL_BEWAARDAGEN = env.int("PDF_BUNDEL_BEWAARDAGEN", default=7)
+
 # Uploaded signed scans are limited in size (bytes).
 MAX_SCAN_BYTES = env.int("MAX_SCAN_BYTES", default=20 * 1024 * 1024)
 # Payment term of invoices to the municipalities, in days after the invoice date.

@@ -6,14 +6,19 @@ backend of that interface: database, RQ, Celery) once the request's transaction
 commits; the worker (`manage.py db_worker`) runs `maak_bundel`, which renders on
 all cores through the engine's cache and stores its progress after every PDF.
 The admin shows that progress and, when done, a permission-checked download.
+A ZIP is a convenience copy, not evidence (the sent PDFs are stored per agreement):
+each new bundle removes the bundles older than `PDF_BUNDEL_BEWAARDAGEN` days, files
+included, so MEDIA_ROOT and the backups do not grow with every download.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import zipfile
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -43,9 +48,24 @@ def vraag_bundel_aan(user, queryset) -> PdfBundel:
     return bundel
 
 
+def ruim_oude_bundels_op(behalve=None) -> int:
+    """Remove bundles (row and ZIP) older than PDF_BUNDEL_BEWAARDAGEN days; returns how many."""
+    grens = timezone.now() - datetime.timedelta(days=settings.PDF_BUNDEL_BEWAARDAGEN)
+    oud = PdfBundel.objects.filter(aangemaakt_op__lt=grens).exclude(pk=behalve)
+    aantal = 0
+    for bundel in oud:
+        if bundel.bestand:
+            bundel.bestand.delete(save=False)  # a file already gone is no error
+        bundel.delete()
+        aantal += 1
+    return aantal
+
+
 def maak_bundel(bundel_id: str, processen: int | None = None) -> dict:
     """Render the bundle's agreements into one ZIP, storing progress as it goes."""
     bundel = PdfBundel.objects.get(pk=bundel_id)
+    if opgeruimd := ruim_oude_bundels_op(behalve=bundel.pk):
+        logger.info("%s oude PDF-bundel(s) verwijderd", opgeruimd)
     PdfBundel.objects.filter(pk=bundel.pk).update(status=BundelStatus.BEZIG, klaar=0)
     try:
         documenten = pdf.maak_documenten(Samenwerkingsovereenkomst.objects.filter(pk__in=bundel.overeenkomsten))

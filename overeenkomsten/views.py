@@ -4,6 +4,7 @@ Thin: every rule lives in `pdf`, `documenten` and `bijlage`; these views check
 who may see what and turn the result into a response.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -140,6 +141,7 @@ def bundel_voortgang(request, pk):
         **admin.site.each_context(request),
         "bundel": bundel,
         "bezig": bundel.status in (BundelStatus.WACHT, BundelStatus.BEZIG),
+        "bewaardagen": settings.PDF_BUNDEL_BEWAARDAGEN,
     })
     response["Cache-Control"] = "private, no-store"
     return response

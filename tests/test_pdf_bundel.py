@@ -158,3 +158,37 @@ def test_lege_bundel_alleen_voor_aanvrager(referentiedata, beheerder, django_use
     assert client.get(url).status_code == 403
     client.force_login(beheerder)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_een_nieuwe_bundel_ruimt_bundels_ouder_dan_de_bewaartermijn_op(referentiedata, beheerder, beheerder_client,
+                                                                      settings, tmp_path):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.PDF_BUNDEL_BEWAARDAGEN = 7
+    ids = list(Samenwerkingsovereenkomst.objects.values_list("pk", flat=True)[:2])
+
+    def bundel_van(dagen_oud, status=BundelStatus.KLAAR):
+        b = PdfBundel.objects.create(aangevraagd_door=beheerder, overeenkomsten=ids, totaal=2, klaar=2, status=status)
+        b.bestand.save("oud.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
+        PdfBundel.objects.filter(pk=b.pk).update(aangemaakt_op=timezone.now() - datetime.timedelta(days=dagen_oud))
+        return b
+
+    oud, vastgelopen, recent = bundel_van(8), bundel_van(30, BundelStatus.BEZIG), bundel_van(6)
+    oude_bestanden = [tmp_path / b.bestand.name for b in (oud, vastgelopen)]
+    assert all(p.exists() for p in oude_bestanden)
+
+    nieuw = PdfBundel.objects.create(aangevraagd_door=beheerder, overeenkomsten=ids, totaal=2)
+    bundels.maak_bundel(str(nieuw.pk), processen=1)
+
+    assert set(PdfBundel.objects.values_list("pk", flat=True)) == {recent.pk, nieuw.pk}
+    assert not any(p.exists() for p in oude_bestanden)
+    assert (tmp_path / PdfBundel.objects.get(pk=recent.pk).bestand.name).exists()
+    # The page of a removed bundle is a 404; the new one says how long it is kept.
+    assert beheerder_client.get(reverse("overeenkomsten:bundel", args=[oud.pk])).status_code == 404
+    html = beheerder_client.get(reverse("overeenkomsten:bundel", args=[nieuw.pk])).content.decode()
+    assert "Het ZIP-bestand blijft 7 dagen beschikbaar" in html
