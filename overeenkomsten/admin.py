@@ -574,6 +574,7 @@ class SamenwerkingsovereenkomstAdmin(GemeenteBereikMixin, ExportAdminMixin, PdfA
             "stap": stap,
             "wat": workflow.TERUG[stap][1],
             "weigering": weigering,
+            "vorige_verzending": workflow.vorige_verzending(ov) if stap == "verzenden" else None,
             "form": form,
             "changelist_url": self._changelist_url(),
         }

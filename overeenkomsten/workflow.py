@@ -317,14 +317,47 @@ def reden_terugdraaien_geweigerd(ov, stap: str) -> str | None:
     return None
 
 
+TERUG_VERZENDEN = "Teruggedraaid (verzenden): "
+
+
+def vorige_verzending(ov) -> tuple[datetime.date, str] | None:
+    """(date, recipient) of the sending before the current one, from the history; None if none.
+
+    A sending is a history record whose date or recipient differs from the record
+    before it (an undo that restored an earlier sending is not one). Walking back
+    from the newest record, each undo of a sending cancels the next sending met;
+    the first sending left standing is the current one, the second the one to go
+    back to. Agreements whose earlier sendings predate the history have none.
+    """
+    regels = list(ov.history.order_by("-history_date", "-history_id")
+                  .values_list("verzonden_op", "verzonden_aan", "history_change_reason"))
+    geschrapt, staand = 0, []
+    for i, (datum, aan, reden) in enumerate(regels):
+        reden = reden or ""
+        if reden.startswith(TERUG_VERZENDEN):
+            geschrapt += 1
+            continue
+        ouder = regels[i + 1][:2] if i + 1 < len(regels) else None
+        if datum is None or ouder == (datum, aan):
+            continue  # no sending, or the same one as before (another change was saved)
+        if geschrapt:
+            geschrapt -= 1
+            continue
+        staand.append((datum, aan))
+        if len(staand) == 2:
+            return staand[1]
+    return None
+
+
 def draai_terug(ov, stap: str, reden: str, gebruiker=None) -> str:
     """Undo a wrongly recorded step (verzenden, ontvangen, opzeggen), with a reason kept in the history.
 
     Only the last step can be undone (a notice first, then the receipt, then the
     sending). Its dates are cleared and the status goes one step back; a receipt
-    of an agreement never recorded as sent goes back to concept. Documents that
-    were stored (the PDF sent, a signed scan) stay: they are evidence. Returns
-    the status the agreement is back in.
+    of an agreement never recorded as sent goes back to concept. Undoing a second
+    sending goes back to the first (its date and recipient, see `vorige_verzending`),
+    undoing the first to concept. Documents that were stored (the PDF sent, a
+    signed scan) stay: they are evidence. Returns the status the agreement is back in.
     """
     reden = (reden or "").strip()
     prefix = f"Teruggedraaid ({stap}): "
@@ -346,6 +379,9 @@ def draai_terug(ov, stap: str, reden: str, gebruiker=None) -> str:
             vers.status = Status.VERZONDEN if vers.verzonden_op else Status.CONCEPT
             vers.ontvangen_op = None
             vers.datum_onbekend = False
+        elif vorige := vorige_verzending(vers):
+            vers.status = Status.VERZONDEN
+            vers.verzonden_op, vers.verzonden_aan = vorige
         else:
             vers.status = Status.CONCEPT
             vers.verzonden_op = None

@@ -100,3 +100,35 @@ def test_terugdraaien_alleen_secretariaat(referentiedata, client, django_user_mo
     assert client.get(url).status_code == verwacht
     assert client.post(url, {"reden": "x"}).status_code == verwacht
     assert ov_van("Deventer").status == Status.ONDERTEKEND
+
+
+def test_tweede_verzending_terugdraaien_geeft_de_eerste_terug(referentiedata, docs, beheerder, client,
+                                                              django_user_model):
+    ov = ov_van("Almere")
+    workflow.markeer_verzonden(ov, D(2023, 1, 16), "griffie@almere.nl", beheerder)
+    ov.vertegenwoordiger = "mr. A. de Vries"  # another change in between: not a sending
+    ov.save()
+    workflow.markeer_verzonden(ov, D(2023, 2, 6), "bestuurssecretariaat@almere.nl", beheerder)
+    client.force_login(maak_gebruiker(django_user_model, "G40-secretariaat", "sec"))
+    html = client.get(reverse("admin:overeenkomsten_samenwerkingsovereenkomst_terugdraaien",
+                              args=[ov.pk, "verzenden"])).content.decode()
+    assert ("De overeenkomst gaat terug naar de verzending daarvoor: verzonden op 16 januari 2023 aan "
+            "griffie@almere.nl.") in html
+
+    assert workflow.draai_terug(ov, "verzenden", "tweede keer naar het verkeerde adres", beheerder) == Status.VERZONDEN
+    ov = ov_van("Almere")
+    assert (ov.status, ov.verzonden_op, ov.verzonden_aan) == (Status.VERZONDEN, D(2023, 1, 16), "griffie@almere.nl")
+    assert ov.vertegenwoordiger == "mr. A. de Vries"
+
+    # Sent again after the undo, and that undone too: back to the first, not to the undone second.
+    workflow.markeer_verzonden(ov, D(2023, 3, 1), "cbs@almere.nl", beheerder)
+    assert workflow.draai_terug(ov, "verzenden", "ook verkeerd", beheerder) == Status.VERZONDEN
+    ov = ov_van("Almere")
+    assert (ov.verzonden_op, ov.verzonden_aan) == (D(2023, 1, 16), "griffie@almere.nl")
+
+    # Undoing the first sending: concept, as before.
+    assert workflow.draai_terug(ov, "verzenden", "nooit verstuurd", beheerder) == Status.CONCEPT
+    ov = ov_van("Almere")
+    assert (ov.status, ov.verzonden_op, ov.verzonden_aan) == (Status.CONCEPT, None, "")
+    assert workflow.vorige_verzending(ov) is None
+    assert ov.documenten.count() == 3  # every PDF that was sent stays
