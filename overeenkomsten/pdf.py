@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from convenant import formatting
 from convenant.pdf import html_naar_pdf, render_html, render_veel  # noqa: F401  render_veel: used by callers
@@ -108,6 +108,8 @@ def bestandsnaam(ov: Samenwerkingsovereenkomst) -> str:
 def context_overeenkomst(ov: Samenwerkingsovereenkomst, aantal_gemeenten: int | None = None) -> dict:
     convenant = ov.convenant
     if aantal_gemeenten is None:
+        aantal_gemeenten = getattr(ov, "aantal_in_convenant", None)
+    if aantal_gemeenten is None:
         aantal_gemeenten = convenant.overeenkomsten.count()
     ontbrekend = ontbrekende_velden(ov)
     maanden = opzegtermijn_maanden(convenant.opzeggen_voor_maand, convenant.opzeggen_voor_dag)
@@ -180,10 +182,12 @@ def eerste_pagina_png(data: bytes, dpi: int = 80) -> bytes:
 
 
 def overeenkomsten_voor_pdf(queryset):
-    """The queryset with everything the text needs in a fixed number of queries."""
+    """The queryset with everything the text needs in one query (the number of cities included)."""
+    aantal = (Samenwerkingsovereenkomst.objects.filter(convenant=OuterRef("convenant"))
+              .order_by().values("convenant").annotate(n=Count("pk")).values("n"))
     return queryset.select_related(
         "gemeente", "convenant__g40", "convenant__platform31", "convenant__vertegenwoordiger_platform31",
-    ).order_by("convenant__slug", "gemeente__naam")
+    ).annotate(aantal_in_convenant=Subquery(aantal)).order_by("convenant__slug", "gemeente__naam")
 
 
 def maak_documenten(queryset, definitief: bool = False) -> list[Document]:

@@ -6,6 +6,7 @@ who may see what and turn the result into a response.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ def overeenkomst_voor(request, pk) -> Samenwerkingsovereenkomst:
     return get_object_or_404(qs, pk=pk)
 
 
+@transaction.non_atomic_requests  # reads only: no transaction (two round trips) around the render
 @toegang.vereist()
 def overeenkomst_pdf(request, pk):
     """The agreement as PDF: ?versie=definitief refuses an incomplete agreement."""
