@@ -22,7 +22,8 @@ Memory: one WeasyPrint `FontConfiguration` serves every render of a process
 
 Speed: a blank's dotted underline is stroked in one line instead of a clip path
 per dot (`pdf_randen`, same pixels); parsed stylesheets and the URL fetcher are
-kept per process; the garbage collector pauses during a render.
+kept per process; each render runs on a thread of its own (see `_render`) with
+the garbage collector paused.
 """
 
 from __future__ import annotations

@@ -39,12 +39,12 @@ def _enkele_zijde(box):
     zijde = ZIJDEN[gezet[0]]
     if style[f"border_{zijde}_style"] != "dotted":
         return None
-    if any(rx or ry for rx, ry in box.rounded_border_box()[4:]):
+    _, _, bbw, bbh, *radii = box.rounded_border_box()
+    if any(rx or ry for rx, ry in radii):
         return None
     kolommen = style["column_width"] != "auto" or style["column_count"] != "auto"
     if kolommen and style["column_rule_width"]:
         return None
-    bbw, bbh = box.rounded_border_box()[2:4]
     if (bbw if zijde in ("top", "bottom") else bbh) < 2 * breedtes[gezet[0]]:
         return None  # room for one dot only: the generic path draws a clipped second one
     return zijde, breedtes[gezet[0]]

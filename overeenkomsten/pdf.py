@@ -138,11 +138,9 @@ def sjabloon(ov: Samenwerkingsovereenkomst) -> str:
     return f"overeenkomsten/overeenkomst_{ov.convenant.sjabloon}.html"
 
 
-def maak_document(
-    ov: Samenwerkingsovereenkomst, definitief: bool = False, aantal_gemeenten: int | None = None,
-) -> Document:
+def maak_document(ov: Samenwerkingsovereenkomst, definitief: bool = False) -> Document:
     """The agreement's HTML; `definitief=True` refuses an incomplete agreement."""
-    context = context_overeenkomst(ov, aantal_gemeenten)
+    context = context_overeenkomst(ov)
     if definitief and context["ontbrekend"]:
         raise OntbrekendeGegevens(ov, context["ontbrekend"])
     return Document(
@@ -192,14 +190,10 @@ def overeenkomsten_voor_pdf(queryset):
 
 def maak_documenten(queryset, definitief: bool = False) -> list[Document]:
     """HTML for many agreements. With `definitief`, all must be complete or none is made."""
-    overeenkomsten = list(overeenkomsten_voor_pdf(queryset))
-    aantallen = dict(
-        Samenwerkingsovereenkomst.objects.filter(convenant__in={ov.convenant_id for ov in overeenkomsten})
-        .values_list("convenant").annotate(n=Count("pk")).values_list("convenant", "n")
-    )
+    overeenkomsten = list(overeenkomsten_voor_pdf(queryset))  # each with its convenant's number of cities
     if definitief:
         fouten = [OntbrekendeGegevens(ov, velden) for ov in overeenkomsten
                   if (velden := ontbrekende_velden(ov))]
         if fouten:
             raise ValidationError([f.messages[0] for f in fouten])
-    return [maak_document(ov, definitief, aantallen[ov.convenant_id]) for ov in overeenkomsten]
+    return [maak_document(ov, definitief) for ov in overeenkomsten]
