@@ -3,18 +3,25 @@
 With settings.OTP_VERPLICHT (default: on unless DEBUG) a staff login needs the
 password and a code from an authenticator app (django-otp TOTP device) or one of
 the account's backup codes (static device). Sessions that were not verified by a
-second factor reach only the login, logout, password-reset and health pages.
+second factor reach only the login, logout, password-reset, enrolment (invitation link)
+and health pages.
 """
 
+import base64
+import hashlib
 import re
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminSite
@@ -47,8 +54,9 @@ class TweestapsLoginForm(AdminAuthenticationForm):
         apparaten = [d for d in devices_for_user(user, confirmed=True) if isinstance(d, soort)]
         if not any(isinstance(d, TOTPDevice) for d in devices_for_user(user, confirmed=True)):
             raise forms.ValidationError(
-                "Voor dit account is nog geen tweestapsverificatie ingesteld. Vraag het secretariaat of de "
-                "beheerder om die in te stellen (README: Tweestapsverificatie).", code="no_device")
+                "Voor dit account is nog geen tweestapsverificatie ingesteld. Open de link in de e-mail "
+                "‘Tweestapsverificatie instellen’, of vraag de beheerder om die e-mail (opnieuw) te sturen.",
+                code="no_device")
         for apparaat in apparaten:
             toegestaan, extra = apparaat.verify_is_allowed()
             if not toegestaan:
@@ -79,7 +87,7 @@ class G40AdminSite(OTPAdminSite):
 
 VRIJE_URLS = ("admin:login", "admin:logout", "gezond", "admin_password_reset", "password_reset_done",
               "password_reset_complete")
-VRIJE_PREFIXEN = ("/wachtwoord/", "/static/")
+VRIJE_PREFIXEN = ("/wachtwoord/", "/tweestaps/", "/static/")
 
 
 class TweestapsMiddleware:
@@ -144,3 +152,88 @@ def maak_reservecodes(user, aantal=10):
     for code in codes:
         apparaat.token_set.create(token=code)
     return codes
+
+
+# --- enrolment by invitation -------------------------------------------------------------
+# An administrator sends an account an invitation link (admin action on Gebruikers, or
+# `manage.py tweestapsverificatie NAAM --uitnodigen`); its owner opens it, scans the QR code
+# and confirms with the account's password and a first code from the app. The link is signed,
+# valid TWEESTAPS_UITNODIGING_DAGEN days, and bound to the account's confirmed authenticator
+# apps: once an app is confirmed (through this link or otherwise) every earlier link is void.
+
+UITNODIGING_ZOUT = "beheer.tweestaps.uitnodiging"
+
+
+def _app_staat(user) -> str:
+    bevestigd = sorted(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("pk", flat=True))
+    return hashlib.sha256(f"{user.pk}|{bevestigd}".encode()).hexdigest()[:24]
+
+
+def uitnodiging_token(user) -> str:
+    return signing.dumps([user.pk, _app_staat(user)], salt=UITNODIGING_ZOUT, compress=False)
+
+
+def uitnodiging_geldig_dagen() -> int:
+    return int(getattr(settings, "TWEESTAPS_UITNODIGING_DAGEN", 3))
+
+
+def gebruiker_bij_uitnodiging(token: str):
+    """The active staff account the link was made for, or None (forged, expired, used, or account closed)."""
+    try:
+        pk, staat = signing.loads(token, salt=UITNODIGING_ZOUT, max_age=timedelta(days=uitnodiging_geldig_dagen()))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    user = get_user_model().objects.filter(pk=pk, is_active=True, is_staff=True).first()
+    if user is None or not constant_time_compare(str(staat), _app_staat(user)):
+        return None
+    return user
+
+
+def app_voor_uitnodiging(user):
+    """The unconfirmed app the invitation page shows; the same one on every visit until confirmed."""
+    apparaat = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return apparaat or TOTPDevice.objects.create(user=user, name="authenticator-app", confirmed=False)
+
+
+def handmatige_sleutel(apparaat) -> str:
+    """The app's secret in base32, in groups of four, for typing it in instead of scanning."""
+    sleutel = base64.b32encode(apparaat.bin_key).decode("ascii").rstrip("=")
+    return " ".join(sleutel[i:i + 4] for i in range(0, len(sleutel), 4))
+
+
+def qr_svg(tekst: str) -> str:
+    """A QR code as inline SVG (no image request, no inline style: fits the Content-Security-Policy)."""
+    import qrcode
+    import qrcode.image.svg
+
+    return qrcode.make(tekst, image_factory=qrcode.image.svg.SvgPathImage, border=2).to_string(encoding="unicode")
+
+
+@transaction.atomic
+def rond_uitnodiging_af(apparaat, code: str) -> list[str] | None:
+    """Confirm the app with a first code; the account's other apps go, new backup codes come.
+
+    Returns the backup codes, or None when the code did not match (django-otp's throttling
+    counts the failure). All or nothing: a failure leaves the earlier app working.
+    """
+    toegestaan, _ = apparaat.verify_is_allowed()
+    if not toegestaan or not bevestig_totp(apparaat, code):
+        return None
+    TOTPDevice.objects.filter(user=apparaat.user).exclude(pk=apparaat.pk).delete()
+    return maak_reservecodes(apparaat.user)
+
+
+def stuur_uitnodiging(user, basis_url: str) -> None:
+    """Mail the account its invitation link; `basis_url` is the site's address (scheme and host)."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    if not user.email:
+        raise ValueError(f"Account ‘{user.get_username()}’ heeft geen e-mailadres.")
+    link = basis_url.rstrip("/") + reverse("tweestaps_instellen", args=[uitnodiging_token(user)])
+    context = {"user": user, "link": link, "dagen": uitnodiging_geldig_dagen()}
+    EmailMessage(
+        subject="Tweestapsverificatie instellen voor de G40-convenantadministratie",
+        body=render_to_string("beheer/tweestaps_uitnodiging.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
+    ).send()

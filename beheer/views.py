@@ -1,10 +1,17 @@
+from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse_lazy
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
+
+from . import tweestaps
 
 
 @never_cache
@@ -41,3 +48,57 @@ wachtwoord_urls = [
     ), name="password_reset_confirm"),
     path("gewijzigd/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
+
+
+class TweestapsInstellenForm(forms.Form):
+    wachtwoord = forms.CharField(label="Uw wachtwoord", strip=False,
+                                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(
+        label="Code uit de app", max_length=8,
+        help_text="De zescijferige code die de app na het scannen toont.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Vul de zes cijfers in die de app nu toont.")
+        return code
+
+
+@never_cache
+@sensitive_post_parameters("wachtwoord", "code")
+def tweestaps_instellen(request, token):
+    """Enrolment by invitation: scan the QR code, confirm with password and a first code.
+
+    Open without logging in (the account cannot log in yet), like the password-reset
+    link; a link that is forged, expired or used shows only that it is invalid.
+    """
+    from django.contrib import admin  # the site's header and title, as on the login page
+
+    basis = admin.site.each_context(request)
+    user = tweestaps.gebruiker_bij_uitnodiging(token)
+    if user is None:
+        return render(request, "beheer/tweestaps_instellen.html", {**basis, "geldig": False, "title": "Link ongeldig"})
+    apparaat = tweestaps.app_voor_uitnodiging(user)
+    form = TweestapsInstellenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # authenticate() goes through django-axes: wrong passwords here count towards the lockout.
+        # (A locked-out account gets the lockout page from AxesMiddleware instead of this one.)
+        if authenticate(request, username=user.get_username(), password=form.cleaned_data["wachtwoord"]) is None:
+            form.add_error("wachtwoord", "Het wachtwoord klopt niet.")
+        else:
+            codes = tweestaps.rond_uitnodiging_af(apparaat, form.cleaned_data["code"])
+            if codes is None:
+                form.add_error("code", "De code klopt niet of is verlopen. Controleer of de tijd op de telefoon "
+                                       "klopt en vul de code in die de app nu toont.")
+            else:
+                return render(request, "beheer/tweestaps_instellen.html", {
+                    **basis, "geldig": True, "klaar": True, "account": user, "reservecodes": codes,
+                    "title": "Tweestapsverificatie ingesteld",
+                })
+    return render(request, "beheer/tweestaps_instellen.html", {
+        **basis, "geldig": True, "account": user, "form": form, "title": "Tweestapsverificatie instellen",
+        "qr": mark_safe(tweestaps.qr_svg(apparaat.config_url)),  # noqa: S308  SVG made by qrcode, no user text
+        "sleutel": tweestaps.handmatige_sleutel(apparaat),
+    })

@@ -140,10 +140,12 @@ ACHTER_PROXY = env.bool("ACHTER_PROXY", default=False)
 AXES_CLIENT_IP_CALLABLE = "beheer.tweestaps.client_ip"
 
 # Two-factor authentication (TOTP, django-otp) for every staff login, required
-# unless DEBUG is on. Devices are enrolled with `manage.py tweestapsverificatie`
-# or by a superuser in the admin (see README).
+# unless DEBUG is on. Devices are enrolled by the account's owner through an invitation
+# link (admin action on Gebruikers, or `manage.py tweestapsverificatie NAAM --uitnodigen`),
+# valid TWEESTAPS_UITNODIGING_DAGEN days, or with the command at a terminal (see README).
 OTP_VERPLICHT = env.bool("OTP_VERPLICHT", default=not DEBUG)
 OTP_TOTP_ISSUER = "G40-convenant"
+TWEESTAPS_UITNODIGING_DAGEN = env.int("TWEESTAPS_UITNODIGING_DAGEN", default=3)
 
 # Password reset by e-mail (staff accounts only); the link is valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24

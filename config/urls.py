@@ -29,6 +29,7 @@ def inloggen(request, extra_context=None):
 urlpatterns = [
     path("gezond/", beheer_views.gezond, name="gezond"),
     path("wachtwoord/", include(beheer_views.wachtwoord_urls)),
+    path("tweestaps/instellen/<str:token>/", beheer_views.tweestaps_instellen, name="tweestaps_instellen"),
     path("admin/login/", inloggen),
     path("admin/", admin.site.urls),
     path("overeenkomsten/", include("overeenkomsten.urls")),

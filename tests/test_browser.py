@@ -157,3 +157,39 @@ def test_geen_horizontale_overloop(transactional_db, live_server, referentiedata
                         overloop.append(f"{naam} op {breedte} px: tabel in {kader} {breed} > {zichtbaar}")
         context.close()
     assert not overloop, overloop
+
+
+def test_tweestaps_instellen_via_de_uitnodiging(transactional_db, live_server, django_user_model, browser, settings):
+    """The invitation page in a real browser: the QR code shows, nothing is blocked, it fits a phone."""
+    from beheer import tweestaps
+
+    settings.OTP_VERPLICHT = True
+    coordinator = django_user_model.objects.create_user(
+        "coordinator", "g40@deventer.example", "Geheim-voor-test-1", is_staff=True)
+    link = f"{live_server.url}{reverse('tweestaps_instellen', args=[tweestaps.uitnodiging_token(coordinator)])}"
+    for apparaat, (breedte, hoogte) in BREEDTES.items():
+        context = browser.new_context(viewport={"width": breedte, "height": hoogte})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        csp_meldingen = []
+        page.on("console", lambda m, lijst=csp_meldingen: lijst.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        page.goto(link)
+        breedte_qr, hoogte_qr = page.eval_on_selector(".qr svg", "e => [e.clientWidth, e.clientHeight]")
+        assert breedte_qr == hoogte_qr and breedte_qr >= 150, (breedte_qr, hoogte_qr)  # big enough to scan
+        scroll, venster = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= venster, f"{apparaat}: {scroll} > {venster}"
+        page.screenshot(path=f"/tmp/g40-layout-tweestaps-{breedte}.png", full_page=True)
+        if apparaat == "telefoon":
+            app = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+            page.fill("#id_wachtwoord", "Geheim-voor-test-1")
+            page.fill("#id_code", str(totp(app.bin_key, step=app.step, t0=app.t0, digits=app.digits)).zfill(6))
+            page.click("input[type=submit]")
+            page.wait_for_selector(".reservecodes")
+            assert len(page.locator(".reservecodes li").all()) == 10
+            page.screenshot(path=f"/tmp/g40-layout-tweestaps-klaar-{breedte}.png", full_page=True)
+            scroll, venster = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert scroll <= venster, f"{apparaat}, reservecodes: {scroll} > {venster}"
+        assert csp_meldingen == []
+        context.close()
+    assert TOTPDevice.objects.get(user=coordinator).confirmed

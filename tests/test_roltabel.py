@@ -127,6 +127,9 @@ VERWACHT = {
     "password_reset_done": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
     "password_reset_confirm": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),  # an invalid link
     "password_reset_complete": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
+    # Open like the password-reset link (the account cannot log in yet); with an invalid token it
+    # shows only that the link is invalid (tests/test_tweestaps_uitnodiging.py: a valid one).
+    "tweestaps_instellen": rij(200, 200, 200, 200, staf=200, buiten=200, anoniem=200),
     # invoices (issue 11): a coördinator gets the own municipality's invoice; the list of all is a report
     "facturen:pdf": rij(200, 200, 200, 200),
     "facturen:xml": rij(200, 200, 200, 200),
@@ -386,6 +389,7 @@ def _waarden(patroon: Patroon, w: Wereld) -> dict:
         "facturen:pdf": {"pk": w.factuur.pk},
         "facturen:xml": {"pk": w.factuur.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "ongeldig-token"},
+        "tweestaps_instellen": {"token": "ongeldig-token"},
         "admin:otp_totp_totpdevice_config": {"pk": w.objecten["otp_totp.totpdevice"].pk},
         "admin:otp_totp_totpdevice_qrcode": {"pk": w.objecten["otp_totp.totpdevice"].pk},
         "admin:overeenkomsten_samenwerkingsovereenkomst_overgang": {"overgang": "verzenden"},

@@ -19,12 +19,29 @@ class Command(BaseCommand):
         parser.add_argument("gebruikersnaam")
         parser.add_argument("--bevestig", metavar="CODE", help="bevestig de app met een code die zij nu toont")
         parser.add_argument("--reservecodes", action="store_true", help="maak ook 10 nieuwe reservecodes")
+        parser.add_argument(
+            "--uitnodigen", metavar="URL",
+            help="e-mail het account een link waarmee de eigenaar de app zelf instelt; URL is het adres van de "
+                 "site, bijv. https://g40.example.nl")
 
-    def handle(self, *args, gebruikersnaam, bevestig, reservecodes, **options):
+    def handle(self, *args, gebruikersnaam, bevestig, reservecodes, uitnodigen=None, **options):
         try:
             user = get_user_model().objects.get(username=gebruikersnaam)
         except get_user_model().DoesNotExist:
             raise CommandError(f"Er is geen account ‘{gebruikersnaam}’.") from None
+        if uitnodigen:
+            if not uitnodigen.startswith(("http://", "https://")):
+                raise CommandError(f"--uitnodigen verwacht het adres van de site (https://…), niet ‘{uitnodigen}’.")
+            if not (user.is_active and user.is_staff):
+                raise CommandError(f"‘{gebruikersnaam}’ is geen actief medewerkersaccount.")
+            try:
+                tweestaps.stuur_uitnodiging(user, uitnodigen)
+            except ValueError as fout:
+                raise CommandError(str(fout)) from None
+            self.stdout.write(self.style.SUCCESS(
+                f"Uitnodiging gemaild aan {user.email} (‘{gebruikersnaam}’), {tweestaps.uitnodiging_geldig_dagen()} "
+                "dagen geldig."))
+            return
         if bevestig:
             apparaat = TOTPDevice.objects.filter(user=user, confirmed=False).first()
             if apparaat is None:
