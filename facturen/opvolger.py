@@ -24,6 +24,7 @@ from django.db.models import Q
 from convenant import formatting
 from convenant.models import Convenant
 from gemeenten.models import Gemeente, Inwonertal
+from overeenkomsten import services
 from overeenkomsten.models import Samenwerkingsovereenkomst
 
 
@@ -82,8 +83,7 @@ def maak_opvolger(oud: Convenant, slug: str, ingangsdatum: datetime.date, eindda
             opmerking = ""
             if cijfer.peildatum != peildatum:
                 resultaat.voorlopig.append(gemeente)
-                opmerking = (f"Voorlopig inwonertal (peildatum {formatting.datum(cijfer.peildatum)}); bijwerken na de "
-                             f"CBS-import voor {formatting.datum(peildatum)} (--werk-concepten-bij).")
+                opmerking = services.opmerking_voorlopig(cijfer.peildatum, peildatum)
             v = vorige.get(gemeente.pk)
             ov = Samenwerkingsovereenkomst(
                 convenant=nieuw, gemeente=gemeente, inwoners=cijfer.aantal, peildatum=cijfer.peildatum,

@@ -35,7 +35,10 @@ class Overeenkomsten:
         )
         uit = []
         for ov in overeenkomsten:
-            if ov.inwoners == nieuw[ov.gemeente_id]:
+            # Same number on the same date: nothing to do. A stand-in figure from an earlier date
+            # (the agreement's own peildatum differs) is brought to the import's date even when
+            # the number happens to be equal, so its "provisional" remark goes too.
+            if ov.inwoners == nieuw[ov.gemeente_id] and ov.peildatum == peildatum:
                 continue
             bijwerken = werk_bij and ov.status == Status.CONCEPT
             if bijwerken:

@@ -1,11 +1,28 @@
 """Work on agreements that spans models: snapshots from the reference data."""
 
+import re
+
 from django.core.exceptions import ValidationError
 
 from convenant import formatting
 from gemeenten.models import Inwonertal
 
 from .models import Samenwerkingsovereenkomst
+
+# The remark on an agreement whose figure stands in for a CBS figure not yet imported
+# (facturen.opvolger: a new convenant before the CBS publishes its peildatum).
+VOORLOPIG = "Voorlopig inwonertal"
+_VOORLOPIG = re.compile(rf"\s*{VOORLOPIG} \(peildatum [^)]*\);[^.]*\.")
+
+
+def opmerking_voorlopig(gebruikt, peildatum) -> str:
+    return (f"{VOORLOPIG} (peildatum {formatting.datum(gebruikt)}); bijwerken na de CBS-import voor "
+            f"{formatting.datum(peildatum)} (--werk-concepten-bij).")
+
+
+def zonder_voorlopig(opmerking: str) -> str:
+    """The remark without the provisional-figure sentence (the rest the user wrote stays)."""
+    return _VOORLOPIG.sub("", opmerking).strip()
 
 
 def neem_snapshot(overeenkomst: Samenwerkingsovereenkomst) -> None:
@@ -30,3 +47,4 @@ def neem_snapshot(overeenkomst: Samenwerkingsovereenkomst) -> None:
     overeenkomst.peildatum = convenant.peildatum
     overeenkomst.bijdrage_per_inwoner = convenant.bijdrage_per_inwoner
     overeenkomst.bedrag_per_jaar = convenant.jaarbedrag(rij.aantal)
+    overeenkomst.opmerking = zonder_voorlopig(overeenkomst.opmerking)  # the figure is the CBS one now

@@ -97,14 +97,26 @@ def test_vergelijking_met_de_opvolger(referentiedata, beheerder_client):
 
 def test_na_de_cbs_import_kloppen_de_concepten(referentiedata, tmp_path):
     commando(*ARGS)
-    codes = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2028-2032").values_list(
-        "gemeente__cbs_code", flat=True)
+    nieuw = Samenwerkingsovereenkomst.objects.filter(convenant__slug="2028-2032")
+    codes = nieuw.values_list("gemeente__cbs_code", flat=True)
+    # Almere's 2027 figure happens to equal its stand-in 2022 figure; Zwolle's remark has a line of the user's own.
+    almere = nieuw.get(gemeente__naam="Almere")
+    zwolle = nieuw.get(gemeente__naam="Zwolle")
+    nieuw.filter(pk=zwolle.pk).update(opmerking=zwolle.opmerking + " Contact via de griffie.")
+    cijfer = {"GM0150": 200000, almere.gemeente.cbs_code: almere.inwoners}
     pad = tmp_path / "cbs-2027.csv"
-    pad.write_text("cbs_code,inwoners\n" + "".join(f"{c},{200000 if c == 'GM0150' else 100000}\n" for c in codes))
+    pad.write_text("cbs_code,inwoners\n" + "".join(f"{c},{cijfer.get(c, 100000)}\n" for c in codes))
     call_command("importeer_inwoners", str(pad), "--peildatum", "2027-01-01", "--werk-concepten-bij",
                  stdout=io.StringIO(), stderr=io.StringIO())
     ov = Samenwerkingsovereenkomst.objects.get(convenant__slug="2028-2032", gemeente__cbs_code="GM0150")
     assert (ov.inwoners, ov.peildatum, ov.bedrag_per_jaar) == (200000, D(2027, 1, 1), Decimal("34000.00"))
+    # No longer provisional: every concept stands on the 2027 figure, and the remark saying otherwise is gone.
+    assert set(nieuw.values_list("peildatum", flat=True)) == {D(2027, 1, 1)}
+    assert not nieuw.filter(opmerking__contains="Voorlopig").exists()
+    almere.refresh_from_db()
+    zwolle.refresh_from_db()
+    assert (almere.peildatum, almere.opmerking) == (D(2027, 1, 1), "")
+    assert zwolle.opmerking == "Contact via de griffie."
     tabel = rapportages.vergelijking(Convenant.objects.get(slug="2023-2027"), Convenant.objects.get(slug="2028-2032"))
     d = next(r for r in tabel.rijen if r["gemeente"] == "Deventer")
     assert d["tariefeffect_nieuw"] == Decimal("4000.00")   # € 0,02 × 200.000
