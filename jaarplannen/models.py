@@ -615,6 +615,10 @@ class ProjectbladPartij(models.Model):
     )
     volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
 
+    # With history, the projectblad's change form also checks the parties' version (no lost edits,
+    # convenant.admin_basis): two people editing the same budget cannot silently overwrite each other.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "betrokken partij"
         verbose_name_plural = "betrokken partijen en bijdragen"

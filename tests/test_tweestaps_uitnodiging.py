@@ -146,6 +146,7 @@ def test_foute_wachtwoorden_op_de_uitnodiging_tellen_voor_de_blokkade(client, co
         assert "Het wachtwoord klopt niet." in client.post(link, {"wachtwoord": "fout", "code": "123456"}).text
     r = client.post(link, {"wachtwoord": "fout", "code": "123456"})
     assert r.status_code == 429 and "Account tijdelijk geblokkeerd" in r.text
+    assert "G40-convenantadministratie" in r.text and "Django-beheer" not in r.text  # the site's own header
     # Locked: the right password does not help either, and no app was confirmed.
     r = client.post(link, {"wachtwoord": WACHTWOORD, "code": "123456"})
     assert r.status_code == 429

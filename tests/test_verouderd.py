@@ -172,3 +172,31 @@ def test_opslag_zonder_versie_wordt_geweigerd(twee_beheerders):
     assert anna.post(url, formulierdata(antwoord)).status_code == 302  # now with the version: saved
     gemeente.refresh_from_db()
     assert gemeente.opmerking == "zonder versie"
+
+
+def test_bijdrage_op_een_projectblad_gaat_niet_verloren(twee_beheerders):
+    """The parties and contributions are inline on the projectblad: a change there makes an open form stale."""
+    from decimal import Decimal
+
+    from convenant.models import Convenant
+    from jaarplannen.models import Projectblad, ProjectbladPartij
+
+    blad = Projectblad.objects.create(convenant=Convenant.objects.get(slug="2019-2022"), jaar=2021,
+                                      titel="Kennisdossier binnensteden", product="Een kennisdossier",
+                                      planning="Q1–Q3 2021")
+    partij = ProjectbladPartij.objects.create(projectblad=blad, partij="Platform31", bijdrage=Decimal("20000.00"))
+    url = reverse("admin:jaarplannen_projectblad_change", args=[blad.pk])
+    anna, bram = (_client(u) for u in twee_beheerders)
+    formulier_anna, formulier_bram = formulierdata(anna.get(url)), formulierdata(bram.get(url))
+    [sleutel] = [k for k, v in formulier_anna.items() if k.endswith("-bijdrage") and v]
+    formulier_anna[sleutel] = "25000,00"
+    assert anna.post(url, formulier_anna).status_code == 302
+
+    formulier_bram["product"] = "Twee kennisdossiers"  # Bram's form still carries the old 20.000
+    antwoord = bram.post(url, formulier_bram)
+    assert antwoord.status_code == 200
+    melding = " ".join(antwoord.context["adminform"].form.non_field_errors())
+    assert "Anna Eerst" in melding and "betrokken partij ‘Platform31’: bijdrage" in melding, melding
+    partij.refresh_from_db()
+    blad.refresh_from_db()
+    assert (partij.bijdrage, blad.product) == (Decimal("25000.00"), "Een kennisdossier")
