@@ -210,17 +210,23 @@ def qr_svg(tekst: str) -> str:
 
 
 @transaction.atomic
-def rond_uitnodiging_af(apparaat, code: str) -> list[str] | None:
+def rond_uitnodiging_af(apparaat, code: str, nieuw_wachtwoord: str | None = None) -> list[str] | None:
     """Confirm the app with a first code; the account's other apps go, new backup codes come.
 
-    Returns the backup codes, or None when the code did not match (django-otp's throttling
-    counts the failure). All or nothing: a failure leaves the earlier app working.
+    `nieuw_wachtwoord`: the password chosen for an account made without one, set only
+    when the code matches. Returns the backup codes, or None when the code did not match
+    (django-otp's throttling counts the failure). All or nothing: a failure leaves the
+    earlier app working and the account as it was.
     """
     toegestaan, _ = apparaat.verify_is_allowed()
     if not toegestaan or not bevestig_totp(apparaat, code):
         return None
-    TOTPDevice.objects.filter(user=apparaat.user).exclude(pk=apparaat.pk).delete()
-    return maak_reservecodes(apparaat.user)
+    user = apparaat.user
+    TOTPDevice.objects.filter(user=user).exclude(pk=apparaat.pk).delete()
+    if nieuw_wachtwoord:
+        user.set_password(nieuw_wachtwoord)
+        user.save(update_fields=["password"])
+    return maak_reservecodes(user)
 
 
 def stuur_uitnodiging(user, basis_url: str) -> None:

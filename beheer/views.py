@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import DatabaseError, connection, transaction
@@ -51,19 +51,47 @@ wachtwoord_urls = [
 
 
 class TweestapsInstellenForm(forms.Form):
+    """Password (the current one, or a new one twice for an account made without) and the app's first code."""
+
     wachtwoord = forms.CharField(label="Uw wachtwoord", strip=False,
                                  widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    wachtwoord1 = forms.CharField(label="Kies een wachtwoord", strip=False,
+                                  widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                  help_text=password_validation.password_validators_help_text_html())
+    wachtwoord2 = forms.CharField(label="Herhaal het wachtwoord", strip=False,
+                                  widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     code = forms.CharField(
         label="Code uit de app", max_length=8,
         help_text="De zescijferige code die de app na het scannen toont.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # An account the administrator made without a password ("password-based authentication:
+        # disabled" in the admin): its owner chooses one here, the link being the only key.
+        self.nieuw_wachtwoord = not user.has_usable_password()
+        for naam in (("wachtwoord",) if self.nieuw_wachtwoord else ("wachtwoord1", "wachtwoord2")):
+            del self.fields[naam]
+
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "")
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Vul de zes cijfers in die de app nu toont.")
         return code
+
+    def clean_wachtwoord1(self):
+        wachtwoord = self.cleaned_data["wachtwoord1"]
+        password_validation.validate_password(wachtwoord, self.user)
+        return wachtwoord
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.nieuw_wachtwoord and cleaned.get("wachtwoord1") and cleaned.get("wachtwoord2") is not None \
+                and cleaned["wachtwoord1"] != cleaned["wachtwoord2"]:
+            self.add_error("wachtwoord2", "De twee wachtwoorden zijn niet gelijk.")
+        return cleaned
 
 
 @never_cache
@@ -81,14 +109,16 @@ def tweestaps_instellen(request, token):
     if user is None:
         return render(request, "beheer/tweestaps_instellen.html", {**basis, "geldig": False, "title": "Link ongeldig"})
     apparaat = tweestaps.app_voor_uitnodiging(user)
-    form = TweestapsInstellenForm(request.POST or None)
+    form = TweestapsInstellenForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         # authenticate() goes through django-axes: wrong passwords here count towards the lockout.
         # (A locked-out account gets the lockout page from AxesMiddleware instead of this one.)
-        if authenticate(request, username=user.get_username(), password=form.cleaned_data["wachtwoord"]) is None:
+        if not form.nieuw_wachtwoord and authenticate(
+                request, username=user.get_username(), password=form.cleaned_data["wachtwoord"]) is None:
             form.add_error("wachtwoord", "Het wachtwoord klopt niet.")
         else:
-            codes = tweestaps.rond_uitnodiging_af(apparaat, form.cleaned_data["code"])
+            codes = tweestaps.rond_uitnodiging_af(apparaat, form.cleaned_data["code"],
+                                                  nieuw_wachtwoord=form.cleaned_data.get("wachtwoord1"))
             if codes is None:
                 form.add_error("code", "De code klopt niet of is verlopen. Controleer of de tijd op de telefoon "
                                        "klopt en vul de code in die de app nu toont.")
@@ -100,5 +130,5 @@ def tweestaps_instellen(request, token):
     return render(request, "beheer/tweestaps_instellen.html", {
         **basis, "geldig": True, "account": user, "form": form, "title": "Tweestapsverificatie instellen",
         "qr": mark_safe(tweestaps.qr_svg(apparaat.config_url)),  # noqa: S308  SVG made by qrcode, no user text
-        "sleutel": tweestaps.handmatige_sleutel(apparaat),
+        "sleutel": tweestaps.handmatige_sleutel(apparaat), "nieuw_wachtwoord": form.nieuw_wachtwoord,
     })

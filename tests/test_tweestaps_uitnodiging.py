@@ -187,3 +187,48 @@ def test_uitnodigen_met_het_commando(coordinator, capsys, django_user_model):
 def test_login_zonder_app_wijst_naar_de_uitnodiging(client, coordinator, otp_aan):
     r = client.post(LOGIN, {"username": "coordinator", "password": WACHTWOORD, "otp_token": "123456", "next": "/"})
     assert "Open de link in de e-mail ‘Tweestapsverificatie instellen’" in r.text
+
+
+def test_nieuw_account_zonder_wachtwoord_kiest_het_hier(client, beheerder, django_user_model, settings):
+    """The administrator makes the account with password-based login disabled and sends the invitation."""
+    client.force_login(beheerder)
+    r = client.post(reverse("admin:auth_user_add"), {
+        "username": "nieuw", "usable_password": "false", "password1": "", "password2": ""}, follow=True)
+    assert r.status_code == 200
+    nieuw = django_user_model.objects.get(username="nieuw")
+    assert not nieuw.has_usable_password()
+    django_user_model.objects.filter(pk=nieuw.pk).update(email="nieuw@zwolle.example", is_staff=True)
+    client.logout()
+    uitnodigen_via_beheer(client, beheerder, django_user_model.objects.get(pk=nieuw.pk))
+    [bericht] = mail.outbox
+    assert "u kiest daar ook het wachtwoord van uw account" in bericht.body
+    assert "wachtwoord vergeten" not in bericht.body.lower()  # a reset cannot help an account without one
+    settings.OTP_VERPLICHT = True
+    link = link_uit(bericht)
+
+    pagina = client.get(link)
+    assert 'name="wachtwoord1"' in pagina.text and 'name="wachtwoord2"' in pagina.text
+    assert 'name="wachtwoord"' not in pagina.text
+    apparaat = TOTPDevice.objects.get(user=nieuw)
+    goed = "Lange-zin-voor-Zwolle-7"
+    r = client.post(link, {"wachtwoord1": goed, "wachtwoord2": goed + "x", "code": code(apparaat)})
+    assert "De twee wachtwoorden zijn niet gelijk." in r.text
+    r = client.post(link, {"wachtwoord1": "12345678", "wachtwoord2": "12345678", "code": code(apparaat)})
+    assert "Dit wachtwoord is te algemeen." in r.text  # Django's own validators, in Dutch
+    r = client.post(link, {"wachtwoord1": "kort", "wachtwoord2": "kort", "code": code(apparaat)})
+    assert "Dit wachtwoord is te kort. Het moet minstens 8 tekens bevatten." in r.text
+    # A wrong code: the password is not set either (all or nothing).
+    fout = f"{(int(code(apparaat)) + 1) % 1_000_000:06d}"
+    r = client.post(link, {"wachtwoord1": goed, "wachtwoord2": goed, "code": fout})
+    assert "De code klopt niet of is verlopen." in r.text
+    nieuw.refresh_from_db()
+    assert not nieuw.has_usable_password()
+    time.sleep(1.1)
+
+    r = client.post(link, {"wachtwoord1": goed, "wachtwoord2": goed, "code": code(apparaat)})
+    assert "De authenticator-app is ingesteld voor ‘nieuw’." in r.text
+    nieuw.refresh_from_db()
+    assert nieuw.check_password(goed)
+    [reserve, *_] = re.findall(r"<li><code>([0-9a-f]{10})</code></li>", r.text)
+    client.post(LOGIN, {"username": "nieuw", "password": goed, "otp_token": reserve, "next": "/"})
+    assert client.session.get("_auth_user_id") == str(nieuw.pk)
