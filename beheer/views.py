@@ -95,7 +95,7 @@ class TweestapsInstellenForm(forms.Form):
 
 
 @never_cache
-@sensitive_post_parameters("wachtwoord", "code")
+@sensitive_post_parameters("wachtwoord", "wachtwoord1", "wachtwoord2", "code")
 def tweestaps_instellen(request, token):
     """Enrolment by invitation: scan the QR code, confirm with password and a first code.
 

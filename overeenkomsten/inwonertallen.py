@@ -42,7 +42,8 @@ class Overeenkomsten:
                 continue
             bijwerken = werk_bij and ov.status == Status.CONCEPT
             if bijwerken:
-                toelichting = "wordt bijgewerkt"
+                toelichting = ("wordt bijgewerkt" if ov.inwoners != nieuw[ov.gemeente_id]
+                               else "wordt bijgewerkt: zelfde aantal, nu op deze peildatum")
             elif ov.status != Status.CONCEPT:
                 toelichting = "niet bijgewerkt: al verzonden"
             else:

@@ -106,8 +106,10 @@ def test_na_de_cbs_import_kloppen_de_concepten(referentiedata, tmp_path):
     cijfer = {"GM0150": 200000, almere.gemeente.cbs_code: almere.inwoners}
     pad = tmp_path / "cbs-2027.csv"
     pad.write_text("cbs_code,inwoners\n" + "".join(f"{c},{cijfer.get(c, 100000)}\n" for c in codes))
+    uit = io.StringIO()
     call_command("importeer_inwoners", str(pad), "--peildatum", "2027-01-01", "--werk-concepten-bij",
-                 stdout=io.StringIO(), stderr=io.StringIO())
+                 stdout=uit, stderr=io.StringIO())
+    assert "wordt bijgewerkt: zelfde aantal, nu op deze peildatum" in uit.getvalue()
     ov = Samenwerkingsovereenkomst.objects.get(convenant__slug="2028-2032", gemeente__cbs_code="GM0150")
     assert (ov.inwoners, ov.peildatum, ov.bedrag_per_jaar) == (200000, D(2027, 1, 1), Decimal("34000.00"))
     # No longer provisional: every concept stands on the 2027 figure, and the remark saying otherwise is gone.
