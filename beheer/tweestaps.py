@@ -218,8 +218,7 @@ def rond_uitnodiging_af(apparaat, code: str, nieuw_wachtwoord: str | None = None
     (django-otp's throttling counts the failure). All or nothing: a failure leaves the
     earlier app working and the account as it was.
     """
-    toegestaan, _ = apparaat.verify_is_allowed()
-    if not toegestaan or not bevestig_totp(apparaat, code):
+    if not bevestig_totp(apparaat, code):  # also False while django-otp throttles the device
         return None
     user = apparaat.user
     TOTPDevice.objects.filter(user=user).exclude(pk=apparaat.pk).delete()
@@ -234,6 +233,8 @@ def stuur_uitnodiging(user, basis_url: str) -> None:
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
+    if not (user.is_active and user.is_staff):
+        raise ValueError(f"‘{user.get_username()}’ is geen actief medewerkersaccount.")
     if not user.email:
         raise ValueError(f"Account ‘{user.get_username()}’ heeft geen e-mailadres.")
     link = basis_url.rstrip("/") + reverse("tweestaps_instellen", args=[uitnodiging_token(user)])

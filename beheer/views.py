@@ -88,8 +88,8 @@ class TweestapsInstellenForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.nieuw_wachtwoord and cleaned.get("wachtwoord1") and cleaned.get("wachtwoord2") is not None \
-                and cleaned["wachtwoord1"] != cleaned["wachtwoord2"]:
+        eerste, tweede = cleaned.get("wachtwoord1"), cleaned.get("wachtwoord2")
+        if eerste and tweede and eerste != tweede:
             self.add_error("wachtwoord2", "De twee wachtwoorden zijn niet gelijk.")
         return cleaned
 

@@ -38,12 +38,12 @@ class Overeenkomsten:
             # Same number on the same date: nothing to do. A stand-in figure from an earlier date
             # (the agreement's own peildatum differs) is brought to the import's date even when
             # the number happens to be equal, so its "provisional" remark goes too.
-            if ov.inwoners == nieuw[ov.gemeente_id] and ov.peildatum == peildatum:
+            zelfde_aantal = ov.inwoners == nieuw[ov.gemeente_id]
+            if zelfde_aantal and ov.peildatum == peildatum:
                 continue
             bijwerken = werk_bij and ov.status == Status.CONCEPT
             if bijwerken:
-                toelichting = ("wordt bijgewerkt" if ov.inwoners != nieuw[ov.gemeente_id]
-                               else "wordt bijgewerkt: zelfde aantal, nu op deze peildatum")
+                toelichting = "wordt bijgewerkt" + (": zelfde aantal, nu op deze peildatum" if zelfde_aantal else "")
             elif ov.status != Status.CONCEPT:
                 toelichting = "niet bijgewerkt: al verzonden"
             else:
